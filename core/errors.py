@@ -1,0 +1,87 @@
+"""Domain errors: each refusal has a code and the values its message needs.
+
+The core never words a message: front ends render `errors/<code>` from
+`templates/` in the reader's language, with `params` as the values.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    # who
+    NOT_REGISTERED = "not_registered"
+    NOT_ALLOWED = "not_allowed"
+    NOT_YOUR_ORDER = "not_your_order"
+    # what does not exist
+    ORDER_NOT_FOUND = "order_not_found"
+    COUNTERPARTY_NOT_FOUND = "counterparty_not_found"
+    ITEM_NOT_FOUND = "item_not_found"
+    LINE_NOT_FOUND = "line_not_found"
+    PERSON_NOT_FOUND = "person_not_found"
+    CONTRACT_NOT_FOUND = "contract_not_found"
+    PAYMENT_TERMS_NOT_FOUND = "payment_terms_not_found"
+    PRICE_NOT_FOUND = "price_not_found"
+    OPTION_NOT_FOUND = "option_not_found"
+    OPTION_REQUIRED = "option_required"
+    NO_APPROVAL_ROUTE = "no_approval_route"
+    # the order's life
+    WRONG_STAGE = "wrong_stage"
+    LINES_LOCKED = "lines_locked"
+    STALE_ORDER = "stale_order"
+    ALREADY_DONE = "already_done"
+    ALREADY_VOTED = "already_voted"
+    NOTHING_TO_VOTE = "nothing_to_vote"
+    APPROVAL_LIMIT_EXCEEDED = "approval_limit_exceeded"
+    NO_LINES = "no_lines"
+    EXECUTION_BLOCKED = "execution_blocked"
+    SOMETHING_SHIPPED = "something_shipped"
+    CONTRACT_OF_OTHER_COUNTERPARTY = "contract_of_other_counterparty"
+    CONTRACT_NOT_VALID = "contract_not_valid"
+    CONTRACT_LIMIT_EXCEEDED = "contract_limit_exceeded"
+    PRICE_OVERRIDE_NOT_ALLOWED = "price_override_not_allowed"
+    # bad input
+    QUANTITY_NOT_A_NUMBER = "quantity_not_a_number"
+    QUANTITY_NOT_POSITIVE = "quantity_not_positive"
+    QUANTITY_TOO_LARGE = "quantity_too_large"
+    QUANTITY_NOT_WHOLE = "quantity_not_whole"
+    QUANTITY_TOO_PRECISE = "quantity_too_precise"
+    PRICE_INVALID = "price_invalid"
+    DATE_IN_PAST = "date_in_past"
+    DATE_TOO_FAR = "date_too_far"
+    TEXT_EMPTY = "text_empty"
+    TEXT_TOO_LONG = "text_too_long"
+    REASON_REQUIRED = "reason_required"
+    TAX_ID_INVALID = "tax_id_invalid"
+    TAX_ID_TAKEN = "tax_id_taken"
+    ITEM_CODE_TAKEN = "item_code_taken"
+    TELEGRAM_ID_TAKEN = "telegram_id_taken"
+    LANGUAGE_UNKNOWN = "language_unknown"
+    CURRENCY_UNKNOWN = "currency_unknown"
+    TIME_ZONE_UNKNOWN = "time_zone_unknown"
+    ROLE_UNKNOWN = "role_unknown"
+    TERMS_SHARES_INVALID = "terms_shares_invalid"
+    PAGE_INVALID = "page_invalid"
+
+
+class DomainError(Exception):
+    """A business rule refused what was asked; nothing was written."""
+
+    def __init__(self, code: ErrorCode, /, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(f"{code}: {params}" if params else str(code))
+
+
+class NotFound(DomainError):
+    """Something named by the caller does not exist (or is not visible to them)."""
+
+
+class Forbidden(DomainError):
+    """The person may not do this, whatever the order's state."""
+
+
+class Conflict(DomainError):
+    """The order moved on since the caller looked at it; reload and decide again."""

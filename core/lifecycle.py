@@ -1,0 +1,123 @@
+"""Moving an order between stages, and the guard on entering execution."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import DomainError, ErrorCode
+from core.journal import ActivityKind, EventKind, announce, record
+from core.models import Contract, ContractKind, Order, OrderApprovalStep, OrderLine, StepState
+from core.models.base import summed
+from core.stages import Stage
+
+
+def change_stage(
+    session: AsyncSession,
+    order: Order,
+    target: Stage,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    kind: ActivityKind = ActivityKind.STAGE_MOVED,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Move the order, journal it under the stage it left, and tell whoever cares."""
+    source = order.stage
+    record(
+        session,
+        order,
+        kind=kind,
+        actor_id=actor_id,
+        now=now,
+        stage=source,
+        details={"from": source, "to": target.value, **(details or {})},
+    )
+    order.stage = target
+    order.stage_changed_at = now
+    announce(
+        session,
+        kind=EventKind.ORDER_STAGE_CHANGED,
+        order=order,
+        actor_id=actor_id,
+        now=now,
+        payload={"from": source, "to": target.value, **(details or {})},
+    )
+
+
+def close_open_steps(steps: Sequence[OrderApprovalStep], *, now: datetime) -> None:
+    """The order left approval: steps nobody decided are withdrawn, not left waiting forever."""
+    for step in steps:
+        if step.state in (StepState.PENDING, StepState.WAITING):
+            step.state = StepState.WITHDRAWN
+            step.decided_at = now
+
+
+async def execution_blockers(
+    session: AsyncSession, order: Order, steps: Sequence[OrderApprovalStep], *, today: date
+) -> list[str]:
+    """What stands between the order and execution; empty when it may go."""
+    missing: list[str] = []
+    if any(step.state != StepState.APPROVED for step in steps):
+        missing.append("approvals")
+    if order.contract_id is None:
+        missing.append("contract")
+    if order.payment_terms_id is None:
+        missing.append("payment_terms")
+    if order.contract is not None:
+        try:
+            await check_contract(session, order, order.contract, today=today)
+        except DomainError as refusal:
+            missing.append(refusal.code.value)
+    return missing
+
+
+async def check_contract(session: AsyncSession, order: Order, contract: Contract, *, today: date) -> None:
+    """The contract is the counterparty's, in force today, and has room for this order."""
+    if contract.counterparty_id != order.counterparty_id:
+        raise DomainError(ErrorCode.CONTRACT_OF_OTHER_COUNTERPARTY, contract=contract.number)
+    if contract.valid_from > today or (contract.valid_to is not None and contract.valid_to < today):
+        raise DomainError(
+            ErrorCode.CONTRACT_NOT_VALID,
+            contract=contract.number,
+            valid_from=contract.valid_from.isoformat(),
+            valid_to=contract.valid_to.isoformat() if contract.valid_to else "",
+        )
+    others = (
+        Order.contract_id == contract.id,
+        Order.id != order.id,
+        Order.cancel_reason.is_(None),
+        Order.stage != Stage.CANCELLED,
+    )
+    if contract.kind == ContractKind.VALUE_LIMITED and contract.limit_amount is not None:
+        used_amount = await session.scalar(select(summed(Order.total_amount, scale=2)).where(*others))
+        assert used_amount is not None
+        if used_amount + order.total_amount > contract.limit_amount:
+            raise DomainError(
+                ErrorCode.CONTRACT_LIMIT_EXCEEDED,
+                contract=contract.number,
+                limit=str(contract.limit_amount),
+                used=str(used_amount),
+                needed=str(order.total_amount),
+                unit=order.currency,
+            )
+    if contract.kind == ContractKind.QUANTITY_LIMITED and contract.limit_quantity is not None:
+        used_quantity = await session.scalar(
+            select(summed(OrderLine.quantity, scale=3)).join(Order, Order.id == OrderLine.order_id).where(*others)
+        )
+        assert used_quantity is not None
+        needed = sum((line.quantity for line in order.lines), Decimal(0))
+        if used_quantity + needed > contract.limit_quantity:
+            raise DomainError(
+                ErrorCode.CONTRACT_LIMIT_EXCEEDED,
+                contract=contract.number,
+                limit=str(contract.limit_quantity),
+                used=str(used_quantity),
+                needed=str(needed),
+                unit="",
+            )

@@ -1,0 +1,45 @@
+"""Every table of the order model; importing this module registers them all."""
+
+from core.models.approval import (
+    ApprovalRoute,
+    ApprovalRouteStep,
+    ApprovalVote,
+    Decision,
+    OrderApprovalStep,
+    StepState,
+)
+from core.models.base import Base
+from core.models.catalogue import Counterparty, Item, ItemOption, Price, PriceList, StockBalance
+from core.models.contracts import Contract, ContractKind, PaymentBasis, PaymentInstalment, PaymentTerms
+from core.models.journal import Activity, OutboxEvent
+from core.models.orders import Counter, Order, OrderLine, ProductionState
+from core.models.people import Person, PersonRole
+
+__all__ = [
+    "Activity",
+    "ApprovalRoute",
+    "ApprovalRouteStep",
+    "ApprovalVote",
+    "Base",
+    "Contract",
+    "ContractKind",
+    "Counter",
+    "Counterparty",
+    "Decision",
+    "Item",
+    "ItemOption",
+    "Order",
+    "OrderApprovalStep",
+    "OrderLine",
+    "OutboxEvent",
+    "PaymentBasis",
+    "PaymentInstalment",
+    "PaymentTerms",
+    "Person",
+    "PersonRole",
+    "Price",
+    "PriceList",
+    "ProductionState",
+    "StepState",
+    "StockBalance",
+]

@@ -1,0 +1,83 @@
+"""Catalogues: counterparties, items with options, price lists, stock."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.models.base import Base, Money, Quantity
+
+
+class Counterparty(Base):
+    __tablename__ = "counterparties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # The name case-folded in Python: SQLite folds only ASCII, and our names are Cyrillic.
+    search_key: Mapped[str] = mapped_column(String(300), index=True)
+    tax_id: Mapped[str | None] = mapped_column(String(12), unique=True)
+    contacts: Mapped[str] = mapped_column(Text, default="")
+
+
+class Item(Base):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    search_key: Mapped[str] = mapped_column(String(400), index=True)
+    unit: Mapped[str] = mapped_column(String(20), default="шт")
+    # Pieces are counted whole; metres and kilograms may be fractional.
+    whole_units: Mapped[bool] = mapped_column(Boolean, default=True)
+    standard_cost: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+
+    options: Mapped[list[ItemOption]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="(ItemOption.option, ItemOption.value)"
+    )
+
+
+class ItemOption(Base):
+    """One value of a configuration option of an item, and what it adds to the price."""
+
+    __tablename__ = "item_options"
+    __table_args__ = (UniqueConstraint("item_id", "option", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    option: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(String(100))
+    price_delta: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+
+
+class PriceList(Base):
+    __tablename__ = "price_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3), default="RUB")
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Price(Base):
+    __tablename__ = "prices"
+    __table_args__ = (UniqueConstraint("price_list_id", "item_id", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    price_list_id: Mapped[int] = mapped_column(ForeignKey("price_lists.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    price: Mapped[Decimal] = mapped_column(Money())
+    valid_from: Mapped[date] = mapped_column(Date)
+
+
+class StockBalance(Base):
+    __tablename__ = "stock_balances"
+    __table_args__ = (UniqueConstraint("item_id", "warehouse"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    warehouse: Mapped[str] = mapped_column(String(100))
+    on_hand: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+    reserved: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))

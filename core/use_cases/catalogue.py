@@ -1,0 +1,97 @@
+"""Catalogues kept by an admin: counterparties, items and their options, prices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from core import validation
+from core.db import Database
+from core.errors import Conflict, ErrorCode, NotFound
+from core.models import Counterparty, Item, ItemOption, Price, PriceList
+from core.money import DEFAULT_CURRENCY
+
+
+async def add_counterparty(db: Database, *, name: str, tax_id: str | None = None, contacts: str = "") -> int:
+    """Add a customer; a tax id (ИНН) must be valid and belongs to one counterparty."""
+    checked_name = validation.text(name, field="name", max_length=300)
+    checked_tax_id = validation.tax_id(tax_id)
+    checked_contacts = validation.text(contacts, field="contacts", max_length=2000, required=False)
+    async with db.unit_of_work() as session:
+        if checked_tax_id and await session.scalar(
+            select(Counterparty.id).where(Counterparty.tax_id == checked_tax_id)
+        ):
+            raise Conflict(ErrorCode.TAX_ID_TAKEN, value=checked_tax_id)
+        counterparty = Counterparty(
+            name=checked_name, search_key=checked_name.casefold(), tax_id=checked_tax_id, contacts=checked_contacts
+        )
+        session.add(counterparty)
+        await session.flush()
+        return counterparty.id
+
+
+async def add_item(
+    db: Database,
+    *,
+    code: str,
+    name: str,
+    unit: str = "шт",
+    whole_units: bool = True,
+    standard_cost: Decimal | int | str = Decimal(0),
+    options: Sequence[tuple[str, str, Decimal | int | str]] = (),
+) -> int:
+    """Add an item of the nomenclature, with its configuration options (option, value, price delta)."""
+    checked_code = validation.text(code, field="code", max_length=50).upper()
+    checked_name = validation.text(name, field="name", max_length=300)
+    checked_unit = validation.text(unit, field="unit", max_length=20)
+    async with db.unit_of_work() as session:
+        if await session.scalar(select(Item.id).where(Item.code == checked_code)):
+            raise Conflict(ErrorCode.ITEM_CODE_TAKEN, value=checked_code)
+        item = Item(
+            code=checked_code,
+            name=checked_name,
+            search_key=f"{checked_code} {checked_name}".casefold(),
+            unit=checked_unit,
+            whole_units=whole_units,
+            standard_cost=validation.price(standard_cost),
+            options=[
+                ItemOption(
+                    option=validation.text(option, field="option", max_length=100),
+                    value=validation.text(value, field="value", max_length=100),
+                    price_delta=validation.price(delta),
+                )
+                for option, value, delta in options
+            ],
+        )
+        session.add(item)
+        await session.flush()
+        return item.id
+
+
+async def set_price(
+    db: Database, *, item_id: int, price: Decimal | int | str, valid_from: date, currency: str = DEFAULT_CURRENCY
+) -> None:
+    """Set the item's price in the default price list of the currency from a day on."""
+    checked = validation.price(price)
+    async with db.unit_of_work() as session:
+        if await session.get(Item, item_id) is None:
+            raise NotFound(ErrorCode.ITEM_NOT_FOUND, value=str(item_id))
+        price_list = await session.scalar(
+            select(PriceList).where(PriceList.is_default.is_(True), PriceList.currency == currency)
+        )
+        if price_list is None:
+            price_list = PriceList(name=f"Основной прайс-лист ({currency})", currency=currency, is_default=True)
+            session.add(price_list)
+            await session.flush()
+        existing = await session.scalar(
+            select(Price).where(
+                Price.price_list_id == price_list.id, Price.item_id == item_id, Price.valid_from == valid_from
+            )
+        )
+        if existing is not None:
+            existing.price = checked
+        else:
+            session.add(Price(price_list_id=price_list.id, item_id=item_id, price=checked, valid_from=valid_from))

@@ -1,0 +1,245 @@
+"""Lines of an order: added, changed and removed only while it is a request."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import validation
+from core.access import acting_person, ensure_may_edit, order_for_change
+from core.db import Database
+from core.errors import DomainError, ErrorCode, Forbidden, NotFound
+from core.journal import ActivityKind, EventKind, announce, record
+from core.models import Item, Order, OrderLine, Person
+from core.money import round_money
+from core.pricing import chosen_options, list_price, options_delta
+from core.stages import EDITABLE_STAGES, Stage
+from core.views import OrderCard, order_card
+
+NO_CHANGE: Any = object()
+
+
+async def add_line(
+    db: Database,
+    *,
+    actor_id: int,
+    order_id: int,
+    item_id: int,
+    quantity: Decimal | int | str,
+    required_by: date,
+    now: datetime,
+    options: Mapping[str, str] | None = None,
+    price: Decimal | int | str | None = None,
+    expected_version: int | None = None,
+) -> OrderCard:
+    """Add a line to a request.
+
+    Rules:
+    - only in `request`, by its responsible manager or a head of sales;
+    - an item that exists, a positive quantity (whole for items counted in pieces),
+      a required-by date from today (in the manager's time zone) on;
+    - every configuration option of the item chosen, with a value it has;
+    - the price comes from the price list plus the options, unless a person with the
+      right to override prices names one;
+    - the order number is written on the line; the order's total follows.
+    """
+    async with db.unit_of_work() as session:
+        actor = await acting_person(session, actor_id)
+        order = await _editable_order(session, order_id, actor, expected_version)
+        item = await _item(session, item_id)
+        line = OrderLine(
+            order_id=order.id,
+            order_number=order.number,
+            item=item,
+            item_id=item.id,
+            position=max((existing.position for existing in order.lines), default=0) + 1,
+        )
+        today = validation.local_today(now, actor.time_zone)
+        await _fill(
+            session,
+            line,
+            order,
+            actor,
+            item=item,
+            quantity=quantity,
+            required_by=required_by,
+            options=options or {},
+            price=price,
+            today=today,
+        )
+        order.lines.append(line)
+        _retotal(order)
+        record(session, order, kind=ActivityKind.LINE_ADDED, actor_id=actor.id, now=now, details=_line_details(line))
+        announce(
+            session,
+            kind=EventKind.ORDER_CHANGED,
+            order=order,
+            actor_id=actor.id,
+            now=now,
+            payload={"change": ActivityKind.LINE_ADDED.value},
+        )
+        await session.flush()
+        return await order_card(session, order, actor)
+
+
+async def update_line(
+    db: Database,
+    *,
+    actor_id: int,
+    order_id: int,
+    line_id: int,
+    now: datetime,
+    quantity: Decimal | int | str = NO_CHANGE,
+    required_by: date = NO_CHANGE,
+    options: Mapping[str, str] = NO_CHANGE,
+    price: Decimal | int | str | None = NO_CHANGE,
+    expected_version: int | None = None,
+) -> OrderCard:
+    """Change a line's quantity, date, configuration or price (the same rules as adding it)."""
+    async with db.unit_of_work() as session:
+        actor = await acting_person(session, actor_id)
+        order = await _editable_order(session, order_id, actor, expected_version)
+        line = _line(order, line_id)
+        before = _line_details(line)
+        today = validation.local_today(now, actor.time_zone)
+        current_options = {row["option"]: row["value"] for row in line.options}
+        await _fill(
+            session,
+            line,
+            order,
+            actor,
+            item=line.item,
+            quantity=line.quantity if quantity is NO_CHANGE else quantity,
+            required_by=line.required_by if required_by is NO_CHANGE else required_by,
+            options=current_options if options is NO_CHANGE else options,
+            price=(line.price if line.price_overridden else None) if price is NO_CHANGE else price,
+            today=today,
+            keep_past_date=required_by is NO_CHANGE,
+        )
+        after = _line_details(line)
+        changed = {key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]}
+        if not changed:
+            return await order_card(session, order, actor)
+        _retotal(order)
+        record(
+            session,
+            order,
+            kind=ActivityKind.LINE_UPDATED,
+            actor_id=actor.id,
+            now=now,
+            details={"position": line.position, "item": line.item.code, "changes": changed},
+        )
+        announce(
+            session,
+            kind=EventKind.ORDER_CHANGED,
+            order=order,
+            actor_id=actor.id,
+            now=now,
+            payload={"change": ActivityKind.LINE_UPDATED.value},
+        )
+        await session.flush()
+        return await order_card(session, order, actor)
+
+
+async def remove_line(
+    db: Database, *, actor_id: int, order_id: int, line_id: int, now: datetime, expected_version: int | None = None
+) -> OrderCard:
+    """Remove a line from a request; the positions of the others stay as they were."""
+    async with db.unit_of_work() as session:
+        actor = await acting_person(session, actor_id)
+        order = await _editable_order(session, order_id, actor, expected_version)
+        line = _line(order, line_id)
+        details = _line_details(line)
+        order.lines.remove(line)
+        _retotal(order)
+        record(session, order, kind=ActivityKind.LINE_REMOVED, actor_id=actor.id, now=now, details=details)
+        announce(
+            session,
+            kind=EventKind.ORDER_CHANGED,
+            order=order,
+            actor_id=actor.id,
+            now=now,
+            payload={"change": ActivityKind.LINE_REMOVED.value},
+        )
+        await session.flush()
+        return await order_card(session, order, actor)
+
+
+async def _editable_order(session: AsyncSession, order_id: int, actor: Person, expected_version: int | None) -> Order:
+    order = await order_for_change(session, order_id, actor, expected_version=expected_version)
+    ensure_may_edit(actor, order)
+    if Stage(order.stage) not in EDITABLE_STAGES:
+        raise DomainError(ErrorCode.LINES_LOCKED, number=order.number, stage=order.stage)
+    await session.refresh(order, ["lines"])
+    return order
+
+
+async def _item(session: AsyncSession, item_id: int) -> Item:
+    item = await session.get(Item, item_id)
+    if item is None:
+        raise NotFound(ErrorCode.ITEM_NOT_FOUND, value=str(item_id))
+    return item
+
+
+def _line(order: Order, line_id: int) -> OrderLine:
+    for line in order.lines:
+        if line.id == line_id:
+            return line
+    raise NotFound(ErrorCode.LINE_NOT_FOUND, number=order.number, value=str(line_id))
+
+
+async def _fill(
+    session: AsyncSession,
+    line: OrderLine,
+    order: Order,
+    actor: Person,
+    *,
+    item: Item,
+    quantity: Decimal | int | str,
+    required_by: date,
+    options: Mapping[str, str],
+    price: Decimal | int | str | None,
+    today: date,
+    keep_past_date: bool = False,
+) -> None:
+    """Check every value first, then write them all: a refusal leaves the line as it was."""
+    checked_quantity = validation.quantity(quantity, whole=item.whole_units, unit=item.unit)
+    checked_date = required_by if keep_past_date else validation.required_by(required_by, today=today)
+    chosen = chosen_options(item, options)
+    list_unit_price = await list_price(session, item, currency=order.currency, on=today) + options_delta(chosen)
+    unit_price = list_unit_price
+    overridden = False
+    if price is not None:
+        named = validation.price(price)
+        already_agreed = line.price if line.price_overridden else None
+        if named not in (list_unit_price, already_agreed) and not actor.can_override_price:
+            raise Forbidden(ErrorCode.PRICE_OVERRIDE_NOT_ALLOWED, list_price=str(list_unit_price))
+        unit_price, overridden = named, named != list_unit_price
+    line.quantity = checked_quantity
+    line.required_by = checked_date
+    line.options = chosen
+    line.price = unit_price
+    line.price_overridden = overridden
+    line.amount = round_money(unit_price * checked_quantity)
+    line.planned_cost = round_money(item.standard_cost * checked_quantity)
+
+
+def _retotal(order: Order) -> None:
+    order.total_amount = sum((line.amount for line in order.lines), Decimal("0.00"))
+
+
+def _line_details(line: OrderLine) -> dict[str, Any]:
+    return {
+        "position": line.position,
+        "item": line.item.code,
+        "name": line.item.name,
+        "quantity": str(line.quantity),
+        "required_by": line.required_by.isoformat(),
+        "price": str(line.price),
+        "amount": str(line.amount),
+        "options": [f"{row['option']}: {row['value']}" for row in line.options],
+    }

@@ -1,0 +1,159 @@
+"""Reading orders: one card, the registry with its filters and totals, the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+
+from core import validation
+from core.access import SEES_ALL, acting_person, order_to_read
+from core.db import Database
+from core.errors import DomainError, ErrorCode
+from core.models import Activity, Counterparty, Order, Person
+from core.models.base import summed
+from core.money import Money
+from core.stages import Stage
+from core.views import HistoryEntry, HistoryGroup, OrderCard, OrderPage, OrderRow, order_card
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    """What the registry shows; an empty filter shows every working (not archived) order one may see."""
+
+    stages: tuple[Stage, ...] = ()
+    responsible_id: int | None = None
+    counterparty_id: int | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    text: str = ""
+
+
+async def get_order(
+    db: Database, *, viewer_id: int, order_id: int | None = None, number: str | None = None
+) -> OrderCard:
+    """One order's card, with the actions the viewer may take now; an order they may not see is not found."""
+    async with db.reading() as session:
+        viewer = await acting_person(session, viewer_id)
+        order = await order_to_read(session, viewer, order_id=order_id, number=_normal_number(number))
+        return await order_card(session, order, viewer)
+
+
+async def list_orders(
+    db: Database, *, viewer_id: int, filters: OrderFilter | None = None, offset: int = 0, limit: int = 10
+) -> OrderPage:
+    """A page of the registry, newest first, with the count and totals of everything the filter matches.
+
+    A manager without `head` sees only their own orders, whatever the filter says.
+    """
+    if offset < 0 or not 1 <= limit <= MAX_PAGE:
+        raise DomainError(ErrorCode.PAGE_INVALID, offset=offset, limit=limit, maximum=MAX_PAGE)
+    filters = filters or OrderFilter()
+    async with db.reading() as session:
+        viewer = await acting_person(session, viewer_id)
+        conditions = _conditions(filters, viewer)
+        count = await session.scalar(select(func.count(Order.id)).join(Order.counterparty).where(*conditions))
+        totals = await session.execute(
+            select(Order.currency, summed(Order.total_amount, scale=2))
+            .join(Order.counterparty)
+            .where(*conditions)
+            .group_by(Order.currency)
+            .order_by(Order.currency)
+        )
+        rows = await session.scalars(
+            _page(select(Order).join(Order.counterparty).where(*conditions), offset=offset, limit=limit)
+        )
+        return OrderPage(
+            rows=tuple(
+                OrderRow(
+                    id=order.id,
+                    number=order.number,
+                    stage=Stage(order.stage),
+                    counterparty_name=order.counterparty.name,
+                    responsible_name=order.responsible.full_name,
+                    total=Money(order.total_amount, order.currency),
+                    created_at=order.created_at,
+                    version=order.version,
+                )
+                for order in rows
+            ),
+            total_count=int(count or 0),
+            totals=tuple(Money(amount, currency) for currency, amount in totals),
+            offset=offset,
+            limit=limit,
+        )
+
+
+async def order_history(
+    db: Database, *, viewer_id: int, order_id: int | None = None, number: str | None = None
+) -> tuple[HistoryGroup, ...]:
+    """The journal grouped by stage, in the order things happened (a stage returned to is a new group)."""
+    async with db.reading() as session:
+        viewer = await acting_person(session, viewer_id)
+        order = await order_to_read(session, viewer, order_id=order_id, number=_normal_number(number))
+        activities = await session.scalars(select(Activity).where(Activity.order_id == order.id).order_by(Activity.id))
+        groups: list[tuple[Stage, list[HistoryEntry]]] = []
+        for activity in activities:
+            entry = HistoryEntry(
+                at=activity.at,
+                actor_name=activity.actor.full_name if activity.actor else None,
+                kind=activity.kind,
+                version=activity.version,
+                details=activity.details,
+            )
+            if not groups or groups[-1][0] != activity.stage:
+                groups.append((Stage(activity.stage), []))
+            groups[-1][1].append(entry)
+        return tuple(HistoryGroup(stage=stage, entries=tuple(entries)) for stage, entries in groups)
+
+
+def _conditions(filters: OrderFilter, viewer: Person) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.stages:
+        conditions.append(Order.stage.in_([stage.value for stage in filters.stages]))
+    else:
+        conditions.append(Order.stage != Stage.ARCHIVED)
+    if not viewer.has_role(*SEES_ALL):
+        conditions.append(Order.responsible_id == viewer.id)
+    if filters.responsible_id is not None:
+        conditions.append(Order.responsible_id == filters.responsible_id)
+    if filters.counterparty_id is not None:
+        conditions.append(Order.counterparty_id == filters.counterparty_id)
+    zone = validation.zone(viewer.time_zone)
+    if filters.created_from is not None:
+        conditions.append(Order.created_at >= _start_of(filters.created_from, zone))
+    if filters.created_to is not None:
+        conditions.append(Order.created_at < _start_of(filters.created_to + timedelta(days=1), zone))
+    text = filters.text.strip()
+    if text:
+        pattern = f"%{_escape_like(text.casefold())}%"
+        conditions.append(
+            or_(
+                func.lower(Order.number).like(f"%{_escape_like(text.upper()).lower()}%", escape="\\"),
+                Order.number.like(f"%{_escape_like(text.upper())}%", escape="\\"),
+                Counterparty.search_key.like(pattern, escape="\\"),
+                Counterparty.tax_id.like(f"%{_escape_like(text)}%", escape="\\"),
+            )
+        )
+    return conditions
+
+
+def _page(query: Select[Order], *, offset: int, limit: int) -> Select[Order]:
+    return query.order_by(Order.created_at.desc(), Order.id.desc()).offset(offset).limit(limit)
+
+
+def _start_of(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _normal_number(number: str | None) -> str | None:
+    """People type numbers as they remember them: `зс-000012`, ` ЗС-000012 `."""
+    return number.strip().upper() if number is not None else None

@@ -1,0 +1,90 @@
+"""Registering a customer's request: the birth of an order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core import validation
+from core.access import acting_person
+from core.db import Database
+from core.errors import DomainError, ErrorCode, Forbidden, NotFound
+from core.journal import ActivityKind, EventKind, announce, record
+from core.models import Counterparty, Order, Person
+from core.money import DEFAULT_CURRENCY
+from core.numbering import next_order_number
+from core.roles import Role
+from core.stages import Stage
+from core.views import OrderCard, order_card
+
+
+async def register_request(
+    db: Database,
+    *,
+    actor_id: int,
+    counterparty_id: int,
+    now: datetime,
+    responsible_id: int | None = None,
+    comment: str = "",
+    currency: str = DEFAULT_CURRENCY,
+    number_prefix: str = "ЗС-",
+    number_digits: int = 6,
+) -> OrderCard:
+    """Register what a customer asked for, even if they never confirm it.
+
+    Rules:
+    - only a manager or a head of sales registers requests;
+    - the order has a counterparty and a responsible manager from the start
+      (the author unless another manager is named; only a head names someone else);
+    - the number is the next of the sequence, unique however many register at once.
+    """
+    async with db.unit_of_work() as session:
+        actor = await acting_person(session, actor_id)
+        if not actor.has_role(Role.MANAGER, Role.HEAD):
+            raise Forbidden(ErrorCode.NOT_ALLOWED, action="register", stage=Stage.REQUEST.value)
+        counterparty = await session.get(Counterparty, counterparty_id)
+        if counterparty is None:
+            raise NotFound(ErrorCode.COUNTERPARTY_NOT_FOUND, value=str(counterparty_id))
+        responsible = actor
+        if responsible_id is not None and responsible_id != actor.id:
+            if not actor.has_role(Role.HEAD):
+                raise Forbidden(ErrorCode.NOT_ALLOWED, action="assign", stage=Stage.REQUEST.value)
+            named = await session.get(Person, responsible_id)
+            if named is None or not named.active or not named.has_role(Role.MANAGER, Role.HEAD):
+                raise NotFound(ErrorCode.PERSON_NOT_FOUND, value=str(responsible_id))
+            responsible = named
+        note = validation.text(comment, field="comment", max_length=2000, required=False)
+        if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+            raise DomainError(ErrorCode.CURRENCY_UNKNOWN, value=currency[:10])
+        order = Order(
+            number=await next_order_number(session, prefix=number_prefix, digits=number_digits),
+            stage=Stage.REQUEST,
+            counterparty=counterparty,
+            responsible=responsible,
+            author_id=actor.id,
+            currency=currency.upper(),
+            comment=note,
+            created_at=now,
+            updated_at=now,
+            stage_changed_at=now,
+            version=0,
+            lines=[],
+        )
+        session.add(order)
+        await session.flush()
+        record(
+            session,
+            order,
+            kind=ActivityKind.REGISTERED,
+            actor_id=actor.id,
+            now=now,
+            details={"counterparty": counterparty.name, "responsible": responsible.full_name},
+        )
+        announce(
+            session,
+            kind=EventKind.ORDER_REGISTERED,
+            order=order,
+            actor_id=actor.id,
+            now=now,
+            payload={"responsible_id": responsible.id},
+        )
+        return await order_card(session, order, actor)

@@ -1,0 +1,105 @@
+"""Moving an order on, cancelling it, archiving it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core import validation
+from core.access import acting_person, already_done, ensure_may, order_for_change, wrong_stage
+from core.db import Database
+from core.errors import DomainError, ErrorCode
+from core.journal import ActivityKind
+from core.lifecycle import change_stage, close_open_steps, execution_blockers
+from core.stages import MOVES, Stage, Verb, transition, transition_to
+from core.views import OrderCard, current_steps, order_card
+
+
+async def move_stage(
+    db: Database, *, actor_id: int, order_id: int, target: Stage, now: datetime, expected_version: int | None = None
+) -> OrderCard:
+    """Move an order one stage on (or withdraw it from approval), as the stage table allows.
+
+    Rules:
+    - the move exists in the table from the current stage, and the person's role may make it;
+    - `execution` needs every approval step approved, a contract in force with room for the
+      order, and payment terms;
+    - when someone else has just made the same move, the answer says who and when.
+    """
+    async with db.unit_of_work() as session:
+        actor = await acting_person(session, actor_id)
+        order = await order_for_change(session, order_id, actor, expected_version=expected_version)
+        if order.stage == target:
+            raise await already_done(session, order, target.value)
+        step = transition_to(Stage(order.stage), target)
+        if step is None or step.verb not in MOVES:
+            raise wrong_stage(order, target.value)
+        ensure_may(actor, step, order)
+        steps = await current_steps(session, order)
+        if step.verb is Verb.START_EXECUTION:
+            await session.refresh(order, ["lines"])
+            blockers = await execution_blockers(
+                session, order, steps, today=validation.local_today(now, actor.time_zone)
+            )
+            if blockers:
+                raise DomainError(ErrorCode.EXECUTION_BLOCKED, number=order.number, missing=blockers)
+        if step.verb is Verb.WITHDRAW:
+            close_open_steps(steps, now=now)
+        change_stage(session, order, target, actor_id=actor.id, now=now)
+        await session.flush()
+        return await order_card(session, order, actor)
+
+
+async def cancel(
+    db: Database, *, actor_id: int, order_id: int, reason: str, now: datetime, expected_version: int | None = None
+) -> OrderCard:
+    """Cancel an order, with a reason that feeds the demand analysis.
+
+    Rules:
+    - from `request` or `approval` by its manager or a head of sales;
+    - from `execution` only by a head of sales, and only while nothing is shipped;
+    - open approval steps are withdrawn.
+    """
+    async with db.unit_of_work() as session:
+        actor = await acting_person(session, actor_id)
+        order = await order_for_change(session, order_id, actor, expected_version=expected_version)
+        if order.stage == Stage.CANCELLED:
+            raise await already_done(session, order, Verb.CANCEL.value)
+        step = transition(Verb.CANCEL, Stage(order.stage))
+        if step is None:
+            raise wrong_stage(order, Verb.CANCEL.value)
+        ensure_may(actor, step, order)
+        why = validation.reason(reason)
+        await session.refresh(order, ["lines"])
+        if any(line.shipped_quantity > 0 for line in order.lines):
+            raise DomainError(ErrorCode.SOMETHING_SHIPPED, number=order.number)
+        close_open_steps(await current_steps(session, order), now=now)
+        order.cancel_reason = why
+        change_stage(
+            session,
+            order,
+            Stage.CANCELLED,
+            actor_id=actor.id,
+            now=now,
+            kind=ActivityKind.CANCELLED,
+            details={"reason": why},
+        )
+        await session.flush()
+        return await order_card(session, order, actor)
+
+
+async def archive(
+    db: Database, *, actor_id: int, order_id: int, now: datetime, expected_version: int | None = None
+) -> OrderCard:
+    """Put a cancelled or closed order away; it leaves the working registry but keeps its history."""
+    async with db.unit_of_work() as session:
+        actor = await acting_person(session, actor_id)
+        order = await order_for_change(session, order_id, actor, expected_version=expected_version)
+        if order.stage == Stage.ARCHIVED:
+            raise await already_done(session, order, Verb.ARCHIVE.value)
+        step = transition(Verb.ARCHIVE, Stage(order.stage))
+        if step is None:
+            raise wrong_stage(order, Verb.ARCHIVE.value)
+        ensure_may(actor, step, order)
+        change_stage(session, order, Stage.ARCHIVED, actor_id=actor.id, now=now, kind=ActivityKind.ARCHIVED)
+        await session.flush()
+        return await order_card(session, order, actor)

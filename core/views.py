@@ -1,0 +1,202 @@
+"""Plain, read-only pictures of orders that use cases return to front ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.models import Order, OrderApprovalStep, OrderLine, Person
+from core.money import Money
+from core.policy import Action, available_actions
+from core.stages import Stage
+
+
+@dataclass(frozen=True, slots=True)
+class LineView:
+    id: int
+    position: int
+    item_id: int
+    item_code: str
+    item_name: str
+    unit: str
+    options: tuple[tuple[str, str], ...]
+    quantity: Decimal
+    required_by: date
+    price: Decimal
+    price_overridden: bool
+    amount: Decimal
+    planned_cost: Decimal
+    actual_cost: Decimal | None
+    production_state: str
+    produced_quantity: Decimal
+    shipped_quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    id: int
+    title: str
+    role: str
+    person_name: str | None
+    group: int
+    state: str
+    decided_by: str | None
+    decided_at: datetime | None
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCard:
+    id: int
+    number: str
+    stage: Stage
+    version: int
+    counterparty_id: int
+    counterparty_name: str
+    counterparty_tax_id: str | None
+    responsible_id: int
+    responsible_name: str
+    contract_id: int | None
+    contract_number: str | None
+    payment_terms_id: int | None
+    payment_terms_name: str | None
+    total: Money
+    planned_cost: Money
+    lines: tuple[LineView, ...]
+    steps: tuple[StepView, ...]
+    comment: str
+    cancel_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    stage_changed_at: datetime
+    actions: frozenset[Action]
+
+    @property
+    def nearest_required_by(self) -> date | None:
+        return min((line.required_by for line in self.lines), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRow:
+    id: int
+    number: str
+    stage: Stage
+    counterparty_name: str
+    responsible_name: str
+    total: Money
+    created_at: datetime
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPage:
+    rows: tuple[OrderRow, ...]
+    total_count: int
+    totals: tuple[Money, ...]
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.rows) < self.total_count
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    at: datetime
+    actor_name: str | None
+    kind: str
+    version: int
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryGroup:
+    stage: Stage
+    entries: tuple[HistoryEntry, ...]
+
+
+def line_view(line: OrderLine) -> LineView:
+    return LineView(
+        id=line.id,
+        position=line.position,
+        item_id=line.item_id,
+        item_code=line.item.code,
+        item_name=line.item.name,
+        unit=line.item.unit,
+        options=tuple((row["option"], row["value"]) for row in line.options),
+        quantity=line.quantity,
+        required_by=line.required_by,
+        price=line.price,
+        price_overridden=line.price_overridden,
+        amount=line.amount,
+        planned_cost=line.planned_cost,
+        actual_cost=line.actual_cost,
+        production_state=line.production_state,
+        produced_quantity=line.produced_quantity,
+        shipped_quantity=line.shipped_quantity,
+    )
+
+
+async def current_steps(session: AsyncSession, order: Order) -> list[OrderApprovalStep]:
+    """The approval steps of the order's latest submission."""
+    return list(
+        await session.scalars(
+            select(OrderApprovalStep)
+            .where(OrderApprovalStep.order_id == order.id, OrderApprovalStep.round == order.approval_round)
+            .order_by(OrderApprovalStep.position)
+        )
+    )
+
+
+async def order_card(session: AsyncSession, order: Order, viewer: Person) -> OrderCard:
+    await session.refresh(order, ["lines"])
+    steps = await current_steps(session, order)
+    lines = tuple(line_view(line) for line in order.lines)
+    return OrderCard(
+        id=order.id,
+        number=order.number,
+        stage=Stage(order.stage),
+        version=order.version,
+        counterparty_id=order.counterparty_id,
+        counterparty_name=order.counterparty.name,
+        counterparty_tax_id=order.counterparty.tax_id,
+        responsible_id=order.responsible_id,
+        responsible_name=order.responsible.full_name,
+        contract_id=order.contract_id,
+        contract_number=order.contract.number if order.contract else None,
+        payment_terms_id=order.payment_terms_id,
+        payment_terms_name=order.payment_terms.name if order.payment_terms else None,
+        total=Money(order.total_amount, order.currency),
+        planned_cost=Money(sum((line.planned_cost for line in lines), Decimal("0.00")), order.currency),
+        lines=lines,
+        steps=tuple(
+            StepView(
+                id=step.id,
+                title=step.title,
+                role=step.role,
+                person_name=step.person.full_name if step.person else None,
+                group=step.group,
+                state=step.state,
+                decided_by=step.decided_by.full_name if step.decided_by else None,
+                decided_at=step.decided_at,
+                comment=step.comment,
+            )
+            for step in steps
+        ),
+        comment=order.comment,
+        cancel_reason=order.cancel_reason,
+        created_at=order.created_at,
+        updated_at=order.updated_at,
+        stage_changed_at=order.stage_changed_at,
+        actions=available_actions(viewer, order, steps),
+    )
