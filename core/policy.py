@@ -33,14 +33,16 @@ TERMS_STAGES = frozenset({Stage.REQUEST, Stage.APPROVAL})
 
 
 def votable_step(person: Person, steps: Sequence[OrderApprovalStep]) -> OrderApprovalStep | None:
-    """The open step this person would decide: one named for them first, else one of their role."""
+    """The open step this person would decide: the one named for them, else one for their role."""
     if any(step.decided_by_id == person.id for step in steps):
         return None  # one person decides at most one step of a round
-    open_steps = [s for s in steps if s.state == StepState.PENDING and Role(s.role) in person.roles]
-    personal = [s for s in open_steps if s.person_id == person.id]
-    anyone = [s for s in open_steps if s.person_id is None]
-    candidates = personal or anyone
-    return candidates[0] if candidates else None
+    if any(s.person_id == person.id for s in steps):
+        # Someone the route names for a step (the finance director) decides that step, not the others.
+        candidates = [s for s in steps if s.person_id == person.id]
+    else:
+        candidates = [s for s in steps if s.person_id is None]
+    open_steps = [s for s in candidates if s.state == StepState.PENDING and Role(s.role) in person.roles]
+    return open_steps[0] if open_steps else None
 
 
 def available_actions(person: Person, order: Order, steps: Sequence[OrderApprovalStep]) -> frozenset[Action]:

@@ -62,8 +62,8 @@ async def set_contract_and_terms(
         await session.refresh(order, ["lines"])
         await check_contract(session, order, contract, today=today)
         await session.flush()
-        order.contract = contract
-        order.payment_terms = terms
+        order.contract, order.contract_id = contract, contract.id
+        order.payment_terms, order.payment_terms_id = terms, terms.id
         record(
             session,
             order,
