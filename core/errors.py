@@ -64,6 +64,10 @@ class ErrorCode(StrEnum):
     ROLE_UNKNOWN = "role_unknown"
     TERMS_SHARES_INVALID = "terms_shares_invalid"
     PAGE_INVALID = "page_invalid"
+    DATE_UNREADABLE = "date_unreadable"
+    INVITE_NOT_FOUND = "invite_not_found"
+    INVITE_USED = "invite_used"
+    INVITE_EXPIRED = "invite_expired"
 
 
 class DomainError(Exception):

@@ -159,6 +159,7 @@ async def current_steps(session: AsyncSession, order: Order) -> list[OrderApprov
 
 
 async def order_card(session: AsyncSession, order: Order, viewer: Person) -> OrderCard:
+    await session.flush()
     await session.refresh(order, ["lines"])
     steps = await current_steps(session, order)
     lines = tuple(line_view(line) for line in order.lines)

@@ -13,7 +13,7 @@ from core.models.catalogue import Counterparty, Item, ItemOption, Price, PriceLi
 from core.models.contracts import Contract, ContractKind, PaymentBasis, PaymentInstalment, PaymentTerms
 from core.models.journal import Activity, OutboxEvent
 from core.models.orders import Counter, Order, OrderLine, ProductionState
-from core.models.people import Person, PersonRole
+from core.models.people import Draft, Invite, Person, PersonRole
 
 __all__ = [
     "Activity",
@@ -26,6 +26,8 @@ __all__ = [
     "Counter",
     "Counterparty",
     "Decision",
+    "Draft",
+    "Invite",
     "Item",
     "ItemOption",
     "Order",

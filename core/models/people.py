@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, String, Time, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, Money, UTCDateTime
@@ -50,3 +51,28 @@ class PersonRole(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
+
+
+class Invite(Base):
+    """A single-use, expiring link an admin makes for someone to join with a role."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Draft(Base):
+    """Where a person is in a conversation with a front end, kept so a restart or another replica loses nothing."""
+
+    __tablename__ = "drafts"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,8 +1,10 @@
 """The use cases: each one business verb, one unit of work."""
 
 from core.use_cases.approval import submit_for_approval, vote
-from core.use_cases.catalogue import add_counterparty, add_item, set_price
-from core.use_cases.lines import add_line, remove_line, update_line
+from core.use_cases.catalogue import add_counterparty, add_item, find_counterparties, find_items, item_offer, set_price
+from core.use_cases.drafts import clear_draft, load_draft, save_draft
+from core.use_cases.invites import accept_invite, create_invite
+from core.use_cases.lines import LineInput, add_line, remove_line, update_line
 from core.use_cases.people import add_person, grant_role, identify, list_people, revoke_role
 from core.use_cases.queries import OrderFilter, get_order, list_orders, order_history
 from core.use_cases.requests import register_request
@@ -10,23 +12,32 @@ from core.use_cases.stages import archive, cancel, move_stage
 from core.use_cases.terms import set_contract_and_terms
 
 __all__ = [
+    "LineInput",
     "OrderFilter",
+    "accept_invite",
     "add_counterparty",
     "add_item",
     "add_line",
     "add_person",
     "archive",
     "cancel",
+    "clear_draft",
+    "create_invite",
+    "find_counterparties",
+    "find_items",
     "get_order",
     "grant_role",
     "identify",
+    "item_offer",
     "list_orders",
     "list_people",
+    "load_draft",
     "move_stage",
     "order_history",
     "register_request",
     "remove_line",
     "revoke_role",
+    "save_draft",
     "set_contract_and_terms",
     "set_price",
     "submit_for_approval",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -10,9 +11,12 @@ from sqlalchemy import select
 
 from core import validation
 from core.db import Database
-from core.errors import Conflict, ErrorCode, NotFound
-from core.models import Counterparty, Item, ItemOption, Price, PriceList
+from core.errors import Conflict, DomainError, ErrorCode, NotFound
+from core.models import Counterparty, Item, ItemOption, Price, PriceList, StockBalance
+from core.models.base import summed
 from core.money import DEFAULT_CURRENCY
+from core.pricing import list_price
+from core.search import rank
 
 
 async def add_counterparty(db: Database, *, name: str, tax_id: str | None = None, contacts: str = "") -> int:
@@ -95,3 +99,95 @@ async def set_price(
             existing.price = checked
         else:
             session.add(Price(price_list_id=price_list.id, item_id=item_id, price=checked, valid_from=valid_from))
+
+
+@dataclass(frozen=True, slots=True)
+class CounterpartyChoice:
+    id: int
+    name: str
+    tax_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChoice:
+    id: int
+    code: str
+    name: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class OptionChoice:
+    option: str
+    values: tuple[tuple[str, Decimal], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOffer:
+    """What a manager needs to decide on a line: the price today, the options, what is in stock."""
+
+    id: int
+    code: str
+    name: str
+    unit: str
+    whole_units: bool
+    price: Decimal | None
+    currency: str
+    options: tuple[OptionChoice, ...]
+    on_hand: Decimal
+    reserved: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return max(self.on_hand - self.reserved, Decimal(0))
+
+
+async def find_counterparties(db: Database, *, text: str, limit: int = 6) -> tuple[CounterpartyChoice, ...]:
+    """Counterparties by part of the name or by tax id, best match first."""
+    async with db.reading() as session:
+        rows = list(await session.execute(select(Counterparty.id, Counterparty.name, Counterparty.tax_id)))
+    ids = rank(text, [(row.id, row.tax_id or "", f"{row.name} {row.tax_id or ''}") for row in rows], limit=limit)
+    by_id = {row.id: row for row in rows}
+    return tuple(CounterpartyChoice(id=i, name=by_id[i].name, tax_id=by_id[i].tax_id) for i in ids)
+
+
+async def find_items(db: Database, *, text: str, limit: int = 6) -> tuple[ItemChoice, ...]:
+    """Items by code or by part of the name, best match first."""
+    async with db.reading() as session:
+        rows = list(await session.execute(select(Item.id, Item.code, Item.name, Item.unit)))
+    ids = rank(text, [(row.id, row.code, f"{row.code} {row.name}") for row in rows], limit=limit)
+    by_id = {row.id: row for row in rows}
+    return tuple(ItemChoice(id=i, code=by_id[i].code, name=by_id[i].name, unit=by_id[i].unit) for i in ids)
+
+
+async def item_offer(db: Database, *, item_id: int, on: date, currency: str = DEFAULT_CURRENCY) -> ItemOffer:
+    async with db.reading() as session:
+        item = await session.get(Item, item_id)
+        if item is None:
+            raise NotFound(ErrorCode.ITEM_NOT_FOUND, value=str(item_id))
+        try:
+            price: Decimal | None = await list_price(session, item, currency=currency, on=on)
+        except DomainError:
+            price = None
+        stock = (
+            await session.execute(
+                select(summed(StockBalance.on_hand, scale=3), summed(StockBalance.reserved, scale=3)).where(
+                    StockBalance.item_id == item_id
+                )
+            )
+        ).one()
+        options: dict[str, list[tuple[str, Decimal]]] = {}
+        for row in item.options:
+            options.setdefault(row.option, []).append((row.value, row.price_delta))
+        return ItemOffer(
+            id=item.id,
+            code=item.code,
+            name=item.name,
+            unit=item.unit,
+            whole_units=item.whole_units,
+            price=price,
+            currency=currency,
+            options=tuple(OptionChoice(option=name, values=tuple(values)) for name, values in options.items()),
+            on_hand=stock[0],
+            reserved=stock[1],
+        )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -243,3 +244,41 @@ def _line_details(line: OrderLine) -> dict[str, Any]:
         "amount": str(line.amount),
         "options": [f"{row['option']}: {row['value']}" for row in line.options],
     }
+
+
+@dataclass(frozen=True, slots=True)
+class LineInput:
+    item_id: int
+    quantity: Decimal | int | str
+    required_by: date
+    options: Mapping[str, str] = field(default_factory=dict)
+    price: Decimal | int | str | None = None
+
+
+async def append_lines(
+    session: AsyncSession, order: Order, actor: Person, lines: Sequence[LineInput], *, now: datetime
+) -> None:
+    """Add lines inside a unit of work someone else opened (a request registered with its lines at once)."""
+    today = validation.local_today(now, actor.time_zone)
+    for number, wanted in enumerate(lines, start=1):
+        item = await _item(session, wanted.item_id)
+        line = OrderLine(order_id=order.id, order_number=order.number, item=item, item_id=item.id, position=number)
+        try:
+            await _fill(
+                session,
+                line,
+                order,
+                actor,
+                item=item,
+                quantity=wanted.quantity,
+                required_by=wanted.required_by,
+                options=wanted.options,
+                price=wanted.price,
+                today=today,
+            )
+        except DomainError as refusal:
+            refusal.params.setdefault("line", number)
+            raise
+        order.lines.append(line)
+        record(session, order, kind=ActivityKind.LINE_ADDED, actor_id=actor.id, now=now, details=_line_details(line))
+    _retotal(order)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from core import validation
@@ -14,6 +15,7 @@ from core.money import DEFAULT_CURRENCY
 from core.numbering import next_order_number
 from core.roles import Role
 from core.stages import Stage
+from core.use_cases.lines import LineInput, append_lines
 from core.views import OrderCard, order_card
 
 
@@ -25,6 +27,7 @@ async def register_request(
     now: datetime,
     responsible_id: int | None = None,
     comment: str = "",
+    lines: Sequence[LineInput] = (),
     currency: str = DEFAULT_CURRENCY,
     number_prefix: str = "ЗС-",
     number_digits: int = 6,
@@ -35,7 +38,9 @@ async def register_request(
     - only a manager or a head of sales registers requests;
     - the order has a counterparty and a responsible manager from the start
       (the author unless another manager is named; only a head names someone else);
-    - the number is the next of the sequence, unique however many register at once.
+    - the number is the next of the sequence, unique however many register at once;
+    - lines given with the request are checked as `add_line` checks them, and a refusal of
+      any of them registers nothing (the error names the line).
     """
     async with db.unit_of_work() as session:
         actor = await acting_person(session, actor_id)
@@ -79,6 +84,7 @@ async def register_request(
             now=now,
             details={"counterparty": counterparty.name, "responsible": responsible.full_name},
         )
+        await append_lines(session, order, actor, lines, now=now)
         announce(
             session,
             kind=EventKind.ORDER_REGISTERED,

@@ -291,3 +291,19 @@ async def test_nothing_half_written_when_a_use_case_refuses(db: Database) -> Non
         after = await session.scalar(select(func.count(Activity.id)))
     assert after == before
     assert await uc.get_order(db, viewer_id=world.manager, order_id=card.id) == card
+
+
+async def test_a_request_registered_with_its_lines_is_all_or_nothing(db: Database) -> None:
+    world = await make_world(db)
+    good = uc.LineInput(item_id=world.duct, quantity="2", required_by=SOON)
+    bad = uc.LineInput(item_id=world.duct, quantity="-1", required_by=SOON)
+    with pytest.raises(DomainError) as refusal:
+        await uc.register_request(
+            db, actor_id=world.manager, counterparty_id=world.customer, lines=[good, bad], now=NOW
+        )
+    assert refusal.value.code is ErrorCode.QUANTITY_NOT_POSITIVE and refusal.value.params["line"] == 2
+    assert (await uc.list_orders(db, viewer_id=world.manager)).total_count == 0
+    card = await uc.register_request(
+        db, actor_id=world.manager, counterparty_id=world.customer, lines=[good, good], now=NOW
+    )
+    assert card.number == "ЗС-000001" and card.total.amount == Decimal("600.00") and len(card.lines) == 2

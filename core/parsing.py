@@ -1,0 +1,153 @@
+"""Reading what people type on a phone: dates like «15.12» or «через 2 недели», and quick entries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from core.errors import DomainError, ErrorCode
+
+_NUMERIC = re.compile(r"^(?P<d>\d{1,2})[./-](?P<m>\d{1,2})(?:[./-](?P<y>\d{2}|\d{4}))?$")
+_ISO = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
+_PLUS = re.compile(r"^\+\s*(?P<n>\d{1,4})\s*(?P<unit>[а-яa-z]*)\.?$")
+_IN = re.compile(
+    r"^(?:через|in)\s+(?P<n>\d{1,4}|одн[уа]|один|две|два|три|четыре|пять|a|an|one|two|three|four)?\s*(?P<unit>[а-яa-z]+)$"
+)
+_WORD_NUMBERS = {
+    "одну": 1,
+    "одна": 1,
+    "один": 1,
+    "две": 2,
+    "два": 2,
+    "три": 3,
+    "четыре": 4,
+    "пять": 5,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+}
+_NAMED = {"сегодня": 0, "today": 0, "завтра": 1, "tomorrow": 1, "послезавтра": 2}
+
+
+def _unit_days(unit: str) -> int | None:
+    if unit in ("", "д", "дн", "день", "дня", "дней", "d", "day", "days"):
+        return 1
+    if unit == "н" or unit.startswith(("нед", "week", "w")):
+        return 7
+    if unit == "м" or unit.startswith(("мес", "month", "m")):
+        return 30
+    return None
+
+
+def parse_date(text: str, *, today: date) -> date:
+    """A calendar date from the forms people use; a day and month without a year mean the next such day.
+
+    Accepts 15.12, 15.12.2026, 15.12.26, 2026-12-15, +14, +2н, «через 2 недели», «завтра»,
+    and what dateparser understands in Russian or English («15 декабря», «Dec 15»).
+    Anything else is refused with DATE_UNREADABLE rather than guessed.
+    """
+    typed = " ".join(text.strip().lower().split())
+    if not typed:
+        raise DomainError(ErrorCode.DATE_UNREADABLE, value=text[:40])
+    try:
+        return _parse(typed, today)
+    except ValueError as error:  # 32.13 and the like
+        raise DomainError(ErrorCode.DATE_UNREADABLE, value=text[:40]) from error
+
+
+def _parse(typed: str, today: date) -> date:
+    if typed in _NAMED:
+        return today + timedelta(days=_NAMED[typed])
+    if match := _ISO.match(typed):
+        return date(int(match["y"]), int(match["m"]), int(match["d"]))
+    if match := _NUMERIC.match(typed):
+        day, month, year = int(match["d"]), int(match["m"]), match["y"]
+        if year is not None:
+            return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+        candidate = date(today.year, month, day)
+        return candidate if candidate >= today else date(today.year + 1, month, day)
+    for pattern in (_PLUS, _IN):
+        if match := pattern.match(typed):
+            count = match["n"] or "1"
+            number = int(count) if count.isdigit() else _WORD_NUMBERS[count]
+            days = _unit_days(match["unit"])
+            if days is not None:
+                return today + timedelta(days=number * days)
+            raise ValueError(typed)
+    return _natural(typed, today)
+
+
+def _natural(typed: str, today: date) -> date:
+    if not re.search(r"[a-zа-я]", typed):
+        raise ValueError(typed)
+    import dateparser  # slow to import; only free text needs it
+
+    parsed = dateparser.parse(
+        typed,
+        languages=["ru", "en"],
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "DATE_ORDER": "DMY",
+            "RELATIVE_BASE": datetime.combine(today, time(12)),
+            "STRICT_PARSING": False,
+            "REQUIRE_PARTS": ["day"],
+        },
+    )
+    if parsed is None:
+        raise ValueError(typed)
+    result: date = parsed.date()
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class QuickLine:
+    text: str
+    item: str
+    quantity: str
+    required_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuickEntry:
+    """A request typed in one message: «Ромашка; ВК-12 x50 до 15.12; ВК-14 x10 до 20.12»."""
+
+    counterparty: str
+    lines: tuple[QuickLine, ...]
+    unreadable: tuple[str, ...]
+
+
+_LINE = re.compile(
+    r"^(?P<item>.+?)\s*(?:[xх×*]\s*|\s)(?P<qty>\d[\d\s]*(?:[.,]\d+)?)\s*(?:шт|м|кг|pcs|m|kg)?\.?"
+    r"(?:\s+(?:до|к|by|till)\s+(?P<date>.+))?$",
+    re.IGNORECASE,
+)
+
+
+def looks_like_quick_entry(text: str) -> bool:
+    return ";" in text and not text.lstrip().startswith("/")
+
+
+def parse_quick_entry(text: str) -> QuickEntry:
+    """Split the message into the counterparty and lines; parts that are not «item xN до date» are pointed at."""
+    parts = [part.strip() for part in re.split(r"[;\n]+", text) if part.strip()]
+    counterparty = parts[0] if parts else ""
+    lines: list[QuickLine] = []
+    unreadable: list[str] = []
+    for part in parts[1:]:
+        match = _LINE.match(part)
+        if match is None:
+            unreadable.append(part)
+            continue
+        lines.append(
+            QuickLine(
+                text=part,
+                item=match["item"].strip(),
+                quantity=match["qty"].replace(" ", ""),
+                required_by=match["date"].strip() if match["date"] else None,
+            )
+        )
+    return QuickEntry(counterparty=counterparty, lines=tuple(lines), unreadable=tuple(unreadable))
