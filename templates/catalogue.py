@@ -1,0 +1,62 @@
+"""The translations of one language, compiled from its `.po` file when first asked for.
+
+Compiling in memory (read_po, write_mo into a buffer) means no `.mo` build step and no
+compiled file that can fall out of step with the `.po` that people review.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+# The msgids are English, so English needs no catalogue.
+SOURCE_LANGUAGE = "en"
+
+log = logging.getLogger(__name__)
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def po_paths(lang: str) -> list[Path]:
+    """Every `.po` file of the language: `messages.po`, and one per front-end area (`bot.po`, …)
+    so that people working on different screens do not edit one file at once."""
+    return sorted(po_path(lang).parent.glob("*.po"))
+
+
+def catalogue(lang: str) -> Catalog:
+    """The language's `.po` files read as one catalogue."""
+    merged = Catalog(locale=lang, domain=DOMAIN)
+    for path in po_paths(lang):
+        with path.open("rb") as po_file:
+            part = read_po(po_file, locale=lang, domain=DOMAIN)
+        for message in part:
+            if message.id:
+                merged[message.id] = message
+        merged.obsolete.update(part.obsolete)
+    return merged
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """The catalogue of `lang`; identity for English and for a language without a `.po`."""
+    if lang == SOURCE_LANGUAGE or not po_paths(lang):
+        return NullTranslations()
+    catalog = catalogue(lang)
+    path = po_path(lang).parent
+    buffer = BytesIO()
+    # Fuzzy entries are guesses awaiting review: showing the English is safer than a wrong text.
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    log.debug("compiled %s: %d messages", path, len(catalog))
+    return Translations(fp=buffer, domain=DOMAIN)
