@@ -73,14 +73,17 @@ def trim(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:
 
 def drop_nested_in_code(entities: list[Entity]) -> list[Entity]:
     """Code and pre hold no other formatting, so Telegram drops entities inside them."""
-    code = [(e["offset"], e["offset"] + e["length"]) for e in entities if e["type"] in ("code", "pre")]
-    if not code:
+    blocks = [e for e in entities if e["type"] in ("code", "pre")]
+    if not blocks:
         return entities
     return [
         e
         for e in entities
-        if e["type"] in ("code", "pre")
-        or not any(a <= e["offset"] and e["offset"] + e["length"] <= b for a, b in code)
+        if e["type"] == "pre"
+        or not any(
+            b is not e and b["offset"] <= e["offset"] and e["offset"] + e["length"] <= b["offset"] + b["length"]
+            for b in blocks
+        )
     ]
 
 

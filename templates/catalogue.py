@@ -60,3 +60,24 @@ def translations(lang: str) -> NullTranslations:
     buffer.seek(0)
     log.debug("compiled %s: %d messages", path, len(catalog))
     return Translations(fp=buffer, domain=DOMAIN)
+
+
+def extracted_ids() -> set[str]:
+    """Every msgid in the templates and label tables, found as `pybabel extract` with babel.cfg finds them."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    template_dir = LOCALE_DIR.parent
+    with (template_dir / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
+    found = Catalog(locale="en")
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(template_dir), method_map, options_map, keywords={**DEFAULT_KEYWORDS, "N_": None}
+    ):
+        found.add(message)
+    return {message_key(message.id) for message in found if message.id}
+
+
+def message_key(message_id: object) -> str:
+    """A catalogue's key for a msgid: the singular of a plural one."""
+    return str(message_id[0] if isinstance(message_id, tuple | list) else message_id)

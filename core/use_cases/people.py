@@ -66,6 +66,7 @@ async def add_person(
     name = validation.text(full_name, field="full_name", max_length=200)
     validation.language(language)
     validation.zone(time_zone)
+    limit = validation.price(approval_limit) if approval_limit is not None else None
     async with db.unit_of_work() as session:
         if telegram_id is not None and await session.scalar(select(Person.id).where(Person.telegram_id == telegram_id)):
             raise Conflict(ErrorCode.TELEGRAM_ID_TAKEN, value=str(telegram_id))
@@ -74,7 +75,7 @@ async def add_person(
             telegram_id=telegram_id,
             language=language,
             time_zone=time_zone,
-            approval_limit=approval_limit,
+            approval_limit=limit,
             can_override_price=can_override_price,
             created_at=now,
             role_rows=[PersonRole(role=role.value) for role in sorted(set(roles))],

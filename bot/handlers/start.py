@@ -1,0 +1,124 @@
+"""Getting in: /start (with an invitation or an order's deep link), /help, /cancel, /invite, the menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+
+from bot.drafts import end_flow, flow
+from bot.handlers.cards import show_order
+from bot.services import services
+from bot.staff import Staff, for_staff, refuse_stranger, staff_refused
+from core import use_cases as uc
+from core.errors import DomainError
+from core.roles import Role
+from core.use_cases.people import PersonView, parse_role
+from templates import error_message, language, render
+from templates.commands import commands_for
+
+INVITE_PREFIX = "i_"
+ORDER_PREFIX = "o_"
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start, /start i_TOKEN (an invitation) or /start o_NUMBER (an order's card)."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    payload = context.args[0] if context.args else ""
+    found = services(context)
+    if payload.startswith(INVITE_PREFIX):
+        try:
+            person = await uc.accept_invite(
+                found.db,
+                token=payload.removeprefix(INVITE_PREFIX),
+                telegram_id=user.id,
+                full_name=user.full_name,
+                language=language(user.language_code),
+                now=found.now(),
+            )
+        except DomainError as refusal:
+            await chat.send_message(
+                error_message(refusal, lang=language(user.language_code)), parse_mode=ParseMode.HTML
+            )
+            return
+        await welcome(update, context, person)
+        return
+    known = await uc.identify(found.db, telegram_id=user.id)
+    if known is None:
+        await refuse_stranger(update, language(user.language_code))
+        return
+    if payload.startswith(ORDER_PREFIX):
+        await open_order_as_staff(update, context)
+        return
+    await welcome(update, context, known)
+
+
+@for_staff
+async def open_order_as_staff(staff: Staff) -> None:
+    """The card behind a deep link; the number comes from the link's payload."""
+    message = staff.update.effective_message
+    payload = (message.text or "").split(maxsplit=1)[1] if message is not None else ""
+    await show_order(staff, payload.removeprefix(ORDER_PREFIX))
+
+
+async def welcome(update: Update, context: ContextTypes.DEFAULT_TYPE, person: PersonView) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    await set_menu(context, person, chat.id)
+    await chat.send_message(
+        render("bot/welcome.html.j2", lang=person.language, person=person), parse_mode=ParseMode.HTML
+    )
+
+
+async def set_menu(context: ContextTypes.DEFAULT_TYPE, person: PersonView, chat_id: int) -> None:
+    """The command menu of this person: only what their roles allow, in their language."""
+    commands = [BotCommand(name, description) for name, description in commands_for(person.roles, person.language)]
+    await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+
+
+@for_staff
+async def help_command(staff: Staff) -> None:
+    """/help: what this person can do here."""
+    await staff.send(staff.text("bot/help.html.j2"))
+
+
+@for_staff
+async def cancel_command(staff: Staff) -> None:
+    """/cancel: stop the conversation under way; what was registered stays registered."""
+    if not await flow(staff):
+        await staff.send(staff.text("bot/nothing_to_cancel.html.j2"))
+        return
+    await end_flow(staff)
+    await staff.send(staff.text("bot/flow_stopped.html.j2"))
+
+
+@for_staff
+async def invite_command(staff: Staff) -> None:
+    """/invite ROLE (admins): a single-use, expiring link for a new colleague."""
+    message = staff.update.effective_message
+    args = (message.text or "").split()[1:] if message is not None else []
+    if not args:
+        await staff.send(staff.text("bot/invite_usage.html.j2", roles=[role.value for role in Role]))
+        return
+    try:
+        role = parse_role(args[0])
+    except DomainError as refusal:
+        await staff_refused(staff, refusal)
+        await staff.send(staff.text("bot/invite_usage.html.j2", roles=[role.value for role in Role]))
+        return
+    invite = await uc.create_invite(staff.services.db, actor_id=staff.person.id, role=role, now=staff.services.now())
+    link = f"https://t.me/{staff.services.bot_username}?start={INVITE_PREFIX}{invite.token}"
+    await staff.send(staff.text("bot/invite_link.html.j2", role=role.value, link=link, expires_at=invite.expires_at))
+
+
+def handlers() -> list[BaseHandler[Update, Any, Any]]:
+    return [
+        CommandHandler("start", start),
+        CommandHandler("help", help_command),
+        CommandHandler("cancel", cancel_command),
+        CommandHandler("invite", invite_command),
+    ]

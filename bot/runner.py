@@ -1,0 +1,106 @@
+"""`orderbot run`: the bot against Telegram (polling or webhook), or, without a token, the sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.services import Services
+from bot.settings import BotSettings
+from core.db import Database
+from core.migrate import upgrade
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def run(settings: Settings, bot_settings: BotSettings) -> None:
+    """Run until interrupted (Ctrl+C or SIGTERM)."""
+    db = Database(settings.database_url, echo=settings.echo_sql)
+    await upgrade(db)
+    sandbox = None
+    if not bot_settings.token:
+        sandbox, bot_settings = await start_sandbox(db, settings, bot_settings)
+    application = build_application(Services(db=db, settings=settings, bot_settings=bot_settings))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        async with application:
+            await application.start()
+            await receive_updates(application, bot_settings)
+            if sandbox is not None:
+                print_sandbox_help(sandbox.base_url, application.bot.username)
+            await stop.wait()
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            await application.stop()
+    finally:
+        if sandbox is not None:
+            await sandbox.stop()
+        await db.dispose()
+
+
+async def receive_updates(application: Application[Any, Any, Any, Any, Any, Any], settings: BotSettings) -> None:
+    """Long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set (several replicas behind one URL)."""
+    updater = application.updater
+    assert updater is not None
+    if settings.webhook_url:
+        await updater.start_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret or None,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        log.info("receiving updates at %s", settings.webhook_url)
+    else:
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        log.info("polling for updates")
+
+
+async def start_sandbox(db: Database, settings: Settings, bot_settings: BotSettings) -> tuple[Any, BotSettings]:
+    """The local Telegram, with the demo company in the database if it has no orders yet."""
+    from core.demo_data import load_demo_data
+    from core.use_cases import list_people
+    from sandbox.server import start as start_emulator
+    from sandbox.testing import make_token
+
+    running = await start_emulator("127.0.0.1", bot_settings.sandbox_port)
+    if not await list_people(db):
+        await load_demo_data(
+            db, now=_utc_now(), number_prefix=settings.order_number_prefix, number_digits=settings.order_number_digits
+        )
+    configured = bot_settings.model_copy(
+        update={"token": make_token(), "api_base_url": running.bot_api_url, "api_file_url": running.file_url}
+    )
+    return running, configured
+
+
+def print_sandbox_help(base_url: str, username: str) -> None:
+    print(
+        f"\norderbot is running against the local sandbox at {base_url} (bot @{username}).\n"
+        "Talk to it as the demo staff through the sandbox's control API, for example as manager 1001:\n"
+        f"  curl -s {base_url}/__control/messages -H 'Content-Type: application/json' "
+        '-d \'{"user_id": 1001, "text": "/orders"}\'\n'
+        f"  curl -s {base_url}/__control/chats/1001\n"
+        "Staff: admin 1000, managers 1001 and 1005, approver and head of sales 1002, finance 1006, "
+        "planner 1003, accountant 1004.  Stop with Ctrl+C.\n",
+        flush=True,
+    )
+
+
+def _utc_now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

@@ -1,0 +1,48 @@
+"""`orderbot run` (the bot and its jobs) and `orderbot sandbox` (the local Telegram)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+
+from bot.runner import run
+from bot.settings import BotSettings
+from cli.common import Subparsers
+from core.settings import Settings
+
+
+def register(commands: Subparsers) -> None:
+    bot = commands.add_parser(
+        "run", help="run the bot: against Telegram with TELEGRAM_BOT_TOKEN, else against the local sandbox"
+    )
+    bot.set_defaults(command=run_bot)
+    sandbox = commands.add_parser("sandbox", help="run the bot against the local sandbox with the demo company")
+    sandbox.add_argument("--emulator-only", action="store_true", help="only the Bot API emulator, no bot")
+    sandbox.add_argument("--port", type=int, default=None, help="the emulator's port (default 8081)")
+    sandbox.add_argument("--strict", action="store_true", help="check every call against the Bot API contract")
+    sandbox.set_defaults(command=run_sandbox)
+
+
+def run_bot(_args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run(Settings(), BotSettings()))
+    return 0
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    settings = BotSettings()
+    port = args.port if args.port is not None else settings.sandbox_port
+    if args.emulator_only:
+        from sandbox.__main__ import main as emulator
+
+        emulator(["--port", str(port), *(["--strict"] if args.strict else [])])
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run(Settings(), settings.model_copy(update={"token": "", "sandbox_port": port})))
+    return 0

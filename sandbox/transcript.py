@@ -1,0 +1,109 @@
+"""A chat as a test reads it, and the wait for the bot to finish reacting in it.
+
+Every change in a chat (a message from either side, an edit, a deletion, a tap, a callback answer,
+a block) raises the chat's revision by one. A reaction is *settled* when the awaited change has
+happened and then the bot has made no Bot API call touching the chat for a quiet period, with none
+still in flight; see README.md, "Waiting for the bot".
+"""
+
+import time
+from typing import Any
+
+from sandbox.bot_commands import visible_commands
+from sandbox.state import BotWorld, CallbackQuery, Chat, Message
+
+
+def render_chat(world: BotWorld, chat: Chat, base_url: str) -> dict[str, Any]:
+    return {
+        "chat": chat.to_api(),
+        "revision": chat.revision,
+        "blocked": chat.user.blocked if chat.user is not None else False,
+        "started": chat.started,
+        "messages": [_render_message(m, base_url) for m in chat.messages.values()],
+        "callbacks": [_render_callback(q) for q in chat.callbacks],
+        "reply_keyboard": chat.reply_keyboard,
+        "chat_action": chat.chat_action,
+        "commands": visible_commands(world, chat, chat.user),
+        "menu_button": chat.menu_button or world.default_menu_button or {"type": "commands"},
+    }
+
+
+def _render_message(message: Message, base_url: str) -> dict[str, Any]:
+    rendered: dict[str, Any] = {
+        "message_id": message.message_id,
+        "from": "bot" if message.from_bot else "user",
+        "sender": message.sender.to_api(),
+        "date": message.date,
+        "edit_date": message.edit_date,
+        "text": message.text,
+        "entities": message.entities,
+        "caption": message.caption,
+        "caption_entities": message.caption_entities,
+        "reply_markup": message.reply_markup,
+        "reply_to_message_id": message.reply_to.message_id if message.reply_to else None,
+        "link_preview_options": message.link_preview_options,
+        "edits": message.edits,
+        "deleted": message.deleted,
+        "revision": message.revision,
+        "created_revision": message.created_revision,
+        "photo": None,
+        "document": None,
+    }
+    if message.photo:
+        largest = message.photo[-1]
+        rendered["photo"] = {**largest, "url": f"{base_url}/__control/files/{largest['file_id']}"}
+    if message.document:
+        rendered["document"] = {
+            **message.document, "url": f"{base_url}/__control/files/{message.document['file_id']}"
+        }
+    return rendered
+
+
+def _render_callback(query: CallbackQuery) -> dict[str, Any]:
+    answer = query.answer or {}
+    return {
+        "callback_query_id": query.id,
+        "user_id": query.user.id,
+        "message_id": query.message_id,
+        "data": query.data,
+        "forged": query.forged,
+        "answered": query.answer is not None,
+        "text": answer.get("text"),
+        "show_alert": answer.get("show_alert", False),
+        "url": answer.get("url"),
+        "revision": query.revision,
+    }
+
+
+async def wait_for_revision(chat: Chat, after: int, within: float) -> bool:
+    """Wait until the chat's revision passes `after`; whether it did `within` that many seconds."""
+    deadline = time.monotonic() + within
+    while chat.revision <= after:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        await chat.wait_signal(remaining)
+    return True
+
+
+async def wait_until_settled(
+    chat: Chat, *, after_revision: int, query: CallbackQuery | None, quiet: float, within: float
+) -> bool:
+    """Wait until the bot has reacted and gone quiet in this chat; whether it did `within` seconds.
+
+    Reacted: the callback query is answered, when one is given; otherwise the revision passed
+    `after_revision`. Quiet: no Bot API call touching the chat in flight, none for `quiet` seconds.
+    """
+    deadline = time.monotonic() + within
+    while True:
+        now = time.monotonic()
+        reacted = query.answer is not None if query is not None else chat.revision > after_revision
+        pause = deadline - now
+        if reacted and chat.bot_calls_in_flight == 0:
+            idle = now - chat.last_bot_call
+            if idle >= quiet:
+                return True
+            pause = min(pause, quiet - idle)
+        if now >= deadline:
+            return False
+        await chat.wait_signal(pause)

@@ -1,0 +1,34 @@
+"""The bot's command menu: which commands each role sees, and their descriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from core.roles import Role
+from templates.catalogue import translations
+from templates.labels import N_
+
+EVERYONE = frozenset(Role)
+SALES = frozenset({Role.MANAGER, Role.HEAD})
+
+COMMANDS: tuple[tuple[str, str, frozenset[Role]], ...] = (
+    ("new", N_("Register a customer's request"), SALES),
+    ("orders", N_("Registry of orders"), EVERYONE),
+    ("find", N_("Find orders"), EVERYONE),
+    ("order", N_("Open an order by number"), EVERYONE),
+    ("export", N_("Registry as Excel"), EVERYONE),
+    ("invite", N_("Invite a colleague"), frozenset({Role.ADMIN})),
+    ("help", N_("What I can do"), EVERYONE),
+    ("cancel", N_("Stop what you are typing"), EVERYONE),
+)
+
+
+def commands_for(roles: Iterable[Role], lang: str) -> list[tuple[str, str]]:
+    """(command, description) pairs for a person with these roles, in their language; a stranger gets /help."""
+    held = set(roles)
+    gettext = translations(lang).gettext
+    return [
+        (name, gettext(description))
+        for name, description, allowed in COMMANDS
+        if held & allowed or (not held and name == "help")
+    ]

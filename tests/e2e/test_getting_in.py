@@ -1,0 +1,50 @@
+"""Getting in: staff are welcomed with their menu, strangers are politely refused, invitations work once."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.conftest import ADMIN, MANAGER, RunningBot
+
+
+async def test_a_manager_is_welcomed_by_name_with_what_they_can_do(running_bot: RunningBot) -> None:
+    manager = running_bot.user(MANAGER)
+    await manager.send("/start")
+    text = manager.last_message.text
+    assert "Иванова" in text and "/new" in text and "/invite" not in text
+
+
+async def test_a_stranger_gets_a_polite_refusal_and_nothing_else(running_bot: RunningBot) -> None:
+    stranger = running_bot.user(777, language_code="en")
+    for typed in ("/start", "/orders", "/order ЗС-000001", "ЗС-000001"):
+        await stranger.send(typed)
+        assert "staff of the company only" in stranger.last_message.text
+        assert "ЗС-" not in stranger.last_message.text
+    assert not stranger.last_message.buttons
+
+
+async def test_an_invitation_works_once(running_bot: RunningBot) -> None:
+    admin = running_bot.user(ADMIN)
+    await admin.send("/invite planner")
+    link = re.search(r"start=(i_[\w-]+)", admin.last_message.text)
+    assert link is not None
+    newcomer = running_bot.user(4321, first_name="Ольга", last_name="Новикова")
+    await newcomer.send(f"/start {link.group(1)}")
+    assert "Ольга" in newcomer.last_message.text
+    latecomer = running_bot.user(4322)
+    await latecomer.send(f"/start {link.group(1)}")
+    assert "уже" in latecomer.last_message.text.lower()
+
+
+async def test_only_an_admin_may_invite(running_bot: RunningBot) -> None:
+    manager = running_bot.user(MANAGER)
+    await manager.send("/invite admin")
+    assert "i_" not in manager.last_message.text
+
+
+async def test_an_order_card_opens_by_number_with_the_buttons_of_its_stage(running_bot: RunningBot) -> None:
+    manager = running_bot.user(MANAGER)
+    await manager.send("/order 1")
+    card = manager.last_message
+    assert "ЗС-000001" in card.text
+    assert card.buttons
