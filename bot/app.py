@@ -8,7 +8,7 @@ from typing import Any
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 
-from bot.handlers import cards, moves, start, text
+from bot.handlers import cards, moves, new_request, order_details, registry, start, text
 from bot.ordering import PerPersonOrder
 from bot.services import SERVICES, Services
 from templates.commands import commands_for
@@ -16,7 +16,7 @@ from templates.commands import commands_for
 log = logging.getLogger(__name__)
 
 # Handler modules, in the order their handlers are tried; free text comes last.
-MODULES: list[Any] = [start, cards, moves, text]
+MODULES: list[Any] = [start, cards, moves, order_details, new_request, registry, text]
 
 
 def build_application(services: Services, *, rate_limited: bool = True) -> Application[Any, Any, Any, Any, Any, Any]:

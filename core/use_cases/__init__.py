@@ -10,6 +10,7 @@ from core.use_cases.queries import OrderFilter, get_order, list_orders, order_hi
 from core.use_cases.requests import register_request
 from core.use_cases.stages import archive, cancel, move_stage
 from core.use_cases.terms import set_contract_and_terms
+from core.use_cases.terms_catalogue import list_contracts, list_payment_terms
 
 __all__ = [
     "LineInput",
@@ -29,7 +30,9 @@ __all__ = [
     "grant_role",
     "identify",
     "item_offer",
+    "list_contracts",
     "list_orders",
+    "list_payment_terms",
     "list_people",
     "load_draft",
     "move_stage",

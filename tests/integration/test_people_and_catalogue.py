@@ -78,3 +78,13 @@ async def test_an_item_offer_shows_the_price_options_and_stock(db: Database) -> 
     offer = await uc.item_offer(db, item_id=world.fan, on=NOW.date())
     assert offer.price == Decimal("2500.50") and offer.available == Decimal(0)
     assert [(o.option, [v for v, _ in o.values]) for o in offer.options] == [("Исполнение", ["IP44", "IP54"])]
+
+
+async def test_the_contracts_offered_are_the_counterpartys_in_force(db: Database) -> None:
+    world = await make_world(db)
+    assert [c.number for c in await uc.list_contracts(db, counterparty_id=world.customer, on=NOW.date())] == [
+        "Д-15/2026"
+    ]
+    assert await uc.list_contracts(db, counterparty_id=world.customer, on=NOW.date().replace(year=2027)) == ()
+    assert await uc.list_contracts(db, counterparty_id=world.other_customer, on=NOW.date()) == ()
+    assert [t.name for t in await uc.list_payment_terms(db)] == ["50% предоплата, 50% по отгрузке"]
