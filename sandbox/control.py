@@ -4,6 +4,7 @@ Documented in README.md; keep the two in step. Every answer is JSON; a request t
 carried out gets 400 (404 for an unknown chat or file) with {"ok": false, "error": "why"}.
 """
 
+import functools
 import json
 from typing import Any
 
@@ -19,6 +20,7 @@ from sandbox.transcript import render_chat, wait_for_revision, wait_until_settle
 EMULATOR = web.AppKey("emulator", Emulator)
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_QUIET = 0.1
+DEFAULT_FOLLOW_UP = 0.3
 MAX_WAIT = 300.0
 
 routes = web.RouteTableDef()
@@ -154,10 +156,34 @@ async def wait_for_bot(request: web.Request) -> web.Response:
             raise NotFound(f"no callback query {request.query['callback_query_id']}")
     after = _query_int(request, "after_revision") if "after_revision" in request.query else chat.revision
     quiet = _query_float(request, "quiet", DEFAULT_QUIET)
+    follow_up = _query_float(request, "follow_up", DEFAULT_FOLLOW_UP)
+    processed = None
+    if "update_id" in request.query and world.tracks_processing:
+        processed = functools.partial(world.processed_updates.__contains__, _query_int(request, "update_id"))
     settled = await wait_until_settled(
-        chat, after_revision=after, query=query, quiet=quiet, within=_timeout(request)
+        chat, after_revision=after, query=query, quiet=quiet, within=_timeout(request), follow_up=follow_up,
+        processed=processed,
     )
-    return _json({"ok": True, "settled": settled, **render_chat(world, chat, _base_url(request))})
+    return _json({"ok": True, "settled": settled, "exact": processed is not None,
+                  **render_chat(world, chat, _base_url(request))})
+
+
+@routes.post("/updates/{update_id}/processed")
+async def update_processed(request: web.Request) -> web.Response:
+    world = _world(request, await _body(request))
+    world.mark_processed(_path_int(request, "update_id"))
+    return _json({"ok": True})
+
+
+@routes.post("/tracking")
+async def start_tracking(request: web.Request) -> web.Response:
+    body = await _body(request)
+    world = _world(request, body)
+    enabled = body.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ControlError("enabled must be true or false")
+    world.tracks_processing = enabled
+    return _json({"ok": True, "enabled": enabled})
 
 
 @routes.get("/files/{file_id}")

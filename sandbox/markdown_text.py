@@ -1,7 +1,8 @@
-"""The MarkdownV2 parse mode, after Telegram's formatting rules and tdlib's error texts.
+"""The MarkdownV2 and legacy Markdown parse modes, after Telegram's formatting rules and tdlib's errors.
 
-Covered: bold, italic, underline, strikethrough, spoiler, inline links and mentions, custom emoji,
-inline code, pre blocks with a language, block quotations (expandable ones too) and backslash escapes.
+MarkdownV2: bold, italic, underline, strikethrough, spoiler, inline links and mentions, custom
+emoji, inline code, pre blocks with a language, block quotations (expandable ones too), escapes.
+Markdown (legacy): bold, italic, code, pre and links, not nested.
 """
 
 from dataclasses import dataclass
@@ -172,3 +173,53 @@ class _Parser:
         if j >= self.n:
             raise MarkdownError(f"Can't find end of a URL at byte offset {self._at(i + 1)}")
         return "".join(chars), j + 1
+
+
+_LEGACY_KINDS = {"_": "italic", "*": "bold", "`": "code", "[": "text_link"}
+
+
+def parse_markdown(source: str) -> tuple[str, list[Entity]]:
+    """The legacy Markdown parse mode: *bold*, _italic_, `code`, ```pre```, [text](url); no nesting."""
+    out: list[str] = []
+    entities: list[Entity] = []
+    utf16, i, n = 0, 0, len(source)
+    while i < n:
+        c = source[i]
+        if c == "\\" and i + 1 < n and source[i + 1] in "_*`[":
+            out.append(source[i + 1])
+            utf16 += 1
+            i += 2
+            continue
+        if c not in _LEGACY_KINDS:
+            out.append(c)
+            utf16 += utf16_len(c)
+            i += 1
+            continue
+        begin = i
+        kind, end_mark = _LEGACY_KINDS[c], "]" if c == "[" else c
+        i += 1
+        language = ""
+        if source.startswith("```", begin):
+            kind, end_mark, i = "pre", "```", begin + 3
+            line_end = source.find("\n", i)
+            if line_end != -1 and source[i:line_end] and not any(ch.isspace() for ch in source[i:line_end]):
+                language, i = source[i:line_end], line_end + 1
+        close = source.find(end_mark, i)
+        if close == -1:
+            at = len(source[:begin].encode("utf-8"))
+            raise MarkdownError(f"Can't find end of the entity starting at byte offset {at}")
+        inner = source[i:close]
+        entity: Entity = {"type": kind, "offset": utf16, "length": utf16_len(inner)}
+        i = close + len(end_mark)
+        if kind == "text_link":
+            if not source.startswith("(", i) or source.find(")", i) == -1:
+                entity["url"] = inner
+            else:
+                entity["url"], i = source[i + 1 : source.find(")", i)], source.find(")", i) + 1
+        if language:
+            entity["language"] = language
+        out.append(inner)
+        utf16 += entity["length"]
+        if entity["length"] and (kind != "text_link" or entity["url"]):
+            entities.append(entity)
+    return "".join(out), entities

@@ -6,7 +6,7 @@ from typing import Any
 from sandbox import errors
 from sandbox.entities import Entity, clip_entities, find_entities, trim, utf16_len
 from sandbox.html_text import HtmlError, parse_html
-from sandbox.markdown_text import MarkdownError, parse_markdown_v2
+from sandbox.markdown_text import MarkdownError, parse_markdown, parse_markdown_v2
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -31,6 +31,8 @@ def compose(
             plain, found = parse_html(source, refuse_bare_ampersand=strict, find_user=find_user)
         elif mode == "markdownv2":
             plain, found = parse_markdown_v2(source)
+        elif mode == "markdown":
+            plain, found = parse_markdown(source)
         elif mode == "":
             plain, found = source, []
         else:

@@ -62,7 +62,7 @@ def write(
     if keyboard is not None and keyboard.get("one_time_keyboard"):
         chat.reply_keyboard = None  # a one-time keyboard hides once used
     message = world.add_message(chat, user, text=text, entities=find_entities(text, []), reply_to=reply_to)
-    return Written(message, world.updates.push("message", message.to_api()))
+    return Written(message, world.push_update("message", message.to_api(), chat))
 
 
 def tap(
@@ -92,7 +92,7 @@ def tap(
     world.callbacks[query.id] = query
     chat.callbacks.append(query)
     query.revision = chat.bump()
-    return Tapped(query, world.updates.push("callback_query", payload))
+    return Tapped(query, world.push_update("callback_query", payload, chat))
 
 
 def _check_button(chat: Chat, message: Message | None, message_id: int, data: str) -> None:
@@ -140,10 +140,10 @@ def _set_blocked(world: BotWorld, user: User, blocked: bool) -> int | None:
     chat.bump()
     member = {"status": "member", "user": world.bot.to_api()}
     kicked = {"status": "kicked", "user": world.bot.to_api(), "until_date": 0}
-    return world.updates.push("my_chat_member", {
+    return world.push_update("my_chat_member", {
         "chat": chat.to_api(),
         "from": user.to_api(),
         "date": world.clock.today(),
         "old_chat_member": member if blocked else kicked,
         "new_chat_member": kicked if blocked else member,
-    })
+    }, chat)

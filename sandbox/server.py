@@ -49,18 +49,17 @@ def create_app(emulator: Emulator) -> web.Application:
 async def bot_api(request: web.Request) -> web.StreamResponse:
     emulator = request.app[EMULATOR]
     name = request.match_info["method"]
-    emulator.stats.calls[name] += 1
+    spec = emulator.spec.method(name)  # method names are case-insensitive, as on Telegram
+    emulator.stats.calls[spec.name if spec else name] += 1
     token = TOKEN.fullmatch(request.match_info["token"])
     if token is None:
         return _refusal(emulator, errors.UNAUTHORIZED)
-    spec = emulator.spec.method(name)
     if spec is None:
         return _refusal(emulator, errors.NOT_FOUND)
     handler = HANDLERS.get(name.lower())
     if handler is None:
         return _refusal(emulator, errors.ApiError(501, f"Not Implemented: the sandbox does not emulate {spec.name}"))
     world = emulator.world_for_bot(int(token.group(1)))
-    world.token = token.group(0)
     try:
         params = contract.decode_params(spec, await _read_params(request))
     except contract.UndecodableParameter as bad:
@@ -261,11 +260,8 @@ async def start(host: str = "127.0.0.1", port: int = 0, *, emulator: Emulator | 
     emulator = emulator or Emulator(**options)
     runner = web.AppRunner(create_app(emulator), access_log=None, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    server = site._server
-    sockets = getattr(server, "sockets", None) or []
-    bound_port = sockets[0].getsockname()[1] if sockets else port
+    await web.TCPSite(runner, host, port).start()
+    bound_port = int(runner.addresses[0][1])
     return RunningSandbox(f"http://{host}:{bound_port}", host, bound_port, emulator, runner)
 
 

@@ -166,7 +166,7 @@ class Chat:
     def bump(self) -> int:
         """Something in the chat changed: count a new revision and wake whoever waits on the chat."""
         self.revision += 1
-        self._wake()
+        self.wake()
         return self.revision
 
     def bot_call_started(self) -> None:
@@ -176,9 +176,9 @@ class Chat:
     def bot_call_ended(self) -> None:
         self.bot_calls_in_flight -= 1
         self.last_bot_call = time.monotonic()
-        self._wake()
+        self.wake()
 
-    def _wake(self) -> None:
+    def wake(self) -> None:
         if self._signal is not None:
             self._signal.set()
             self._signal = None
@@ -191,9 +191,6 @@ class Chat:
             self._signal = asyncio.Event()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._signal.wait(), within)
-
-    def visible_messages(self) -> list[Message]:
-        return [m for m in self.messages.values() if not m.deleted]
 
 
 @dataclass(eq=False)
@@ -231,10 +228,13 @@ class BotWorld:
         self.updates = UpdateQueue()
         self.webhook = Webhook()
         self.claimed = True  # False while a world made by the control API waits for its bot
-        self.token: str | None = None
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.default_menu_button: dict[str, Any] | None = None
         self.profile_texts: dict[tuple[str, str], str] = {}  # (field, language) -> name or description
+        # Updates the bot reports as fully handled (see README.md, "Waiting for the bot").
+        self.tracks_processing = False
+        self.processed_updates: set[int] = set()
+        self.update_chats: dict[int, Chat] = {}
         self._callback_ids = itertools.count(int.from_bytes(secrets.token_bytes(6), "big") * 1000)
         self._file_numbers = itertools.count(1)
 
@@ -250,6 +250,22 @@ class BotWorld:
                 for side in ("old_chat_member", "new_chat_member"):
                     if member_update[side]["user"]["id"] == old_id:
                         member_update[side]["user"] = self.bot.to_api()
+
+    # --- updates ---
+
+    def push_update(self, kind: str, payload: dict[str, Any], chat: Chat) -> int | None:
+        update_id = self.updates.push(kind, payload)
+        if update_id is not None:
+            self.update_chats[update_id] = chat
+        return update_id
+
+    def mark_processed(self, update_id: int) -> None:
+        """The bot reports it has finished handling an update: whoever waits on its chat looks again."""
+        self.tracks_processing = True
+        self.processed_updates.add(update_id)
+        chat = self.update_chats.get(update_id)
+        if chat is not None:
+            chat.wake()
 
     # --- people and chats ---
 

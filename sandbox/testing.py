@@ -3,6 +3,7 @@
     async with running_sandbox() as sandbox:            # strict emulator on a free port, this loop
         application = (Application.builder().token(sandbox.token)
                        .base_url(sandbox.bot_api_url).base_file_url(sandbox.file_url).build())
+        await sandbox.track(application)                # optional: exact waits instead of quiet periods
         ...start the application...
         ann = sandbox.user(1001, first_name="Анна", language_code="ru")
         await ann.send("/start")                        # returns once the bot has reacted and gone quiet
@@ -10,10 +11,13 @@
         await ann.tap("Согласовать")                    # waits for the callback answer, then quiet
         assert ann.last_answer == "Согласовано"
 
-Waiting (see README.md, "Waiting for the bot"): `send` waits until the chat changed after the
-person's message, `tap` until the bot answered the callback query; then both wait until the bot
-has made no call touching the chat for `quiet` seconds. A bot that stays silent past `within`
-fails the test with an AssertionError that shows the end of the chat.
+Waiting (see README.md, "Waiting for the bot"): after `await sandbox.track(application)` the
+Application tells the sandbox when it has handled each update, and `send`/`tap` return exactly
+then. Untracked, `send` waits until the chat changed after the person's message, `tap` until the
+bot answered the callback query; then both wait until the bot has made no call touching the chat
+for `quiet` seconds (`follow_up` seconds when answering the tap is all the bot has done yet). A bot
+that stays silent past `within` fails the test with an AssertionError that shows the end of the
+chat.
 """
 
 from collections.abc import AsyncIterator
@@ -35,6 +39,7 @@ DEFAULT_BOT_ID = 123456
 DEFAULT_TOKEN = f"{DEFAULT_BOT_ID}:SANDBOX-test-token"
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_QUIET = 0.1
+DEFAULT_FOLLOW_UP = 0.3
 
 
 def make_token(bot_id: int = DEFAULT_BOT_ID) -> str:
@@ -53,12 +58,14 @@ class SandboxClient:
         token: str = DEFAULT_TOKEN,
         timeout: float = DEFAULT_TIMEOUT,
         quiet: float = DEFAULT_QUIET,
+        follow_up: float = DEFAULT_FOLLOW_UP,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.running = running
         self.token = token
         self.timeout = timeout
         self.quiet = quiet
+        self.follow_up = follow_up
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -93,8 +100,29 @@ class SandboxClient:
     async def transcript(self, chat_id: int) -> dict[str, Any]:
         return await self.request("GET", f"/chats/{chat_id}")
 
+    async def track(self, application: Any) -> None:
+        """Have a built, not yet initialised PTB Application tell the sandbox when it has handled
+        each update, so that send and tap wait exactly that long (no quiet period to guess).
+
+        Handlers that leave work running after they return (block=False, create_task) are not
+        waited for.
+        """
+        from sandbox.update_reporting import report_handled_updates
+
+        bot_id = int(application.bot.token.split(":", 1)[0])
+
+        async def report(update_id: int) -> None:
+            if self.running is not None:
+                self.running.emulator.world_for_bot(bot_id).mark_processed(update_id)
+            else:
+                await self.request("POST", f"/updates/{update_id}/processed", json={"bot_id": bot_id})
+
+        report_handled_updates(application, report)
+        await self.request("POST", "/tracking", json={"bot_id": bot_id, "enabled": True})
+
     async def wait(self, chat_id: int, *, after_revision: int, callback_query_id: str | None = None,
-                   quiet: float | None = None, within: float | None = None) -> dict[str, Any]:
+                   update_id: int | None = None, quiet: float | None = None, within: float | None = None,
+                   follow_up: float | None = None) -> dict[str, Any]:
         """The transcript once the bot has reacted and gone quiet; its "settled" says whether it did.
 
         `within` seconds at most (the client's timeout by default); `quiet` as in README.md.
@@ -103,9 +131,12 @@ class SandboxClient:
             "after_revision": after_revision,
             "quiet": self.quiet if quiet is None else quiet,
             "timeout": self.timeout if within is None else within,
+            "follow_up": self.follow_up if follow_up is None else follow_up,
         }
         if callback_query_id is not None:
             query["callback_query_id"] = callback_query_id
+        if update_id is not None:
+            query["update_id"] = update_id
         return await self.request("GET", f"/chats/{chat_id}/wait", params=query)
 
     async def register_user(self, user_id: int, *, started: bool = True, **profile: Any) -> dict[str, Any]:
@@ -179,7 +210,7 @@ class SandboxUser:
     async def send(self, text: str, *, within: float | None = None, quiet: float | None = None) -> Reaction:
         """Send a text and wait until the bot has reacted in this chat; what it did."""
         posted = await self._post_message(text)
-        return await self._settle(posted["revision"], None, f"to {text!r}", within, quiet)
+        return await self._settle(posted, repr(text), within, quiet)
 
     async def send_nowait(self, text: str) -> int:
         """Send a text and return its message_id at once."""
@@ -193,9 +224,7 @@ class SandboxUser:
         inline keyboard.
         """
         posted = await self._post_tap(text, message_id)
-        return await self._settle(
-            posted["revision"], posted["callback_query_id"], f"to the tap on {text!r}", within, quiet
-        )
+        return await self._settle(posted, f"the tap on {text!r}", within, quiet)
 
     async def tap_nowait(self, text: str, *, message_id: int | None = None) -> str:
         """Tap the button with this text; the callback query's id, at once."""
@@ -207,9 +236,7 @@ class SandboxUser:
         posted = await self.client.request("POST", "/callbacks", json={
             "user_id": self.id, "chat_id": self.chat_id, "message_id": message_id, "data": data, "forge": forge,
         })
-        return await self._settle(
-            posted["revision"], posted["callback_query_id"], f"to callback data {data!r}", within, quiet
-        )
+        return await self._settle(posted, f"callback data {data!r}", within, quiet)
 
     async def block(self) -> None:
         await self.client.request("POST", f"/users/{self.id}/block")
@@ -224,7 +251,7 @@ class SandboxUser:
     async def wait_for_message(self, *, within: float | None = None, quiet: float | None = None) -> ChatMessage:
         """Wait for a new bot message in this chat (one the bot sends on its own, say a notification)."""
         revision = self.transcript["revision"] if self.transcript else (await self.refresh())["revision"]
-        reaction = await self._settle(revision, None, "with a message", within, quiet)
+        reaction = await self._settle({"revision": revision}, "", within, quiet)
         if not reaction.messages:
             raise AssertionError(f"the bot changed chat {self.chat_id} but sent no new message:\n"
                                  f"{transcript_tail(self.transcript)}")
@@ -292,20 +319,27 @@ class SandboxUser:
         wanted = f"message {message_id}" if message_id is not None else "a bot message with inline buttons"
         raise AssertionError(f"chat {self.chat_id} has no {wanted}:\n{transcript_tail(self.transcript)}")
 
-    async def _settle(self, revision: int, callback_query_id: str | None, what: str,
-                      within: float | None, quiet: float | None) -> Reaction:
-        self.transcript = await self.client.wait(
-            self.chat_id, after_revision=revision, callback_query_id=callback_query_id, quiet=quiet,
-            within=within,
+    async def _settle(self, posted: dict[str, Any], what: str, within: float | None,
+                      quiet: float | None) -> Reaction:
+        """Wait for the bot's reaction to `what` was just posted; fail the test if it stays silent."""
+        revision, callback_query_id = posted["revision"], posted.get("callback_query_id")
+        transcript = self.transcript = await self.client.wait(
+            self.chat_id, after_revision=revision, callback_query_id=callback_query_id,
+            update_id=posted.get("update_id"), quiet=quiet, within=within,
         )
-        if not self.transcript["settled"]:
+        reaction = Reaction.since(transcript, revision, callback_query_id)
+        failure = None
+        if not transcript["settled"]:
             waited = self.client.timeout if within is None else within
-            silence = "did not answer the callback query" if callback_query_id else "did not react"
-            raise AssertionError(
-                f"the bot {silence} {what} in chat {self.chat_id} within {waited} s; the chat ends:\n"
-                f"{transcript_tail(self.transcript)}"
-            )
-        return Reaction.since(self.transcript, revision, callback_query_id)
+            verb = "did not answer" if callback_query_id else "did not react to" if what else "did nothing"
+            failure = f"the bot {verb} {what} in chat {self.chat_id} within {waited} s".replace("  ", " ")
+        elif transcript.get("exact") and callback_query_id and reaction.answer is None:
+            failure = f"the bot handled {what} without answering the callback query"
+        elif transcript.get("exact") and transcript["revision"] == revision:
+            failure = f"the bot handled {what} but changed nothing in chat {self.chat_id}"
+        if failure:
+            raise AssertionError(f"{failure}; the chat ends:\n{transcript_tail(transcript)}")
+        return reaction
 
 
 @asynccontextmanager
@@ -317,17 +351,20 @@ async def running_sandbox(
     token: str = DEFAULT_TOKEN,
     within: float = DEFAULT_TIMEOUT,
     quiet: float = DEFAULT_QUIET,
+    follow_up: float = DEFAULT_FOLLOW_UP,
     check_contract: bool = True,
     **options: Any,
 ) -> AsyncIterator[SandboxClient]:
     """Start an emulator in the current event loop and yield a client for it; stop it afterwards.
 
     `within` is how long a send or tap waits for the bot by default, `quiet` how long the bot must
-    stay idle to count as done. In strict mode (the default) the emulator checks every request and
+    stay idle to count as done, `follow_up` how long it may stay idle after answering a tap before
+    the edit that usually follows. In strict mode (the default) the emulator checks every request and
     answer against the Bot API; with check_contract, leaving the block fails if any check failed.
     """
     running = await start(host, port, strict=strict, **options)
-    client = SandboxClient(running.base_url, running=running, token=token, timeout=within, quiet=quiet)
+    client = SandboxClient(running.base_url, running=running, token=token, timeout=within, quiet=quiet,
+                           follow_up=follow_up)
     try:
         yield client
     finally:

@@ -7,6 +7,7 @@ still in flight; see README.md, "Waiting for the bot".
 """
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from sandbox.bot_commands import visible_commands
@@ -87,23 +88,41 @@ async def wait_for_revision(chat: Chat, after: int, within: float) -> bool:
 
 
 async def wait_until_settled(
-    chat: Chat, *, after_revision: int, query: CallbackQuery | None, quiet: float, within: float
+    chat: Chat,
+    *,
+    after_revision: int,
+    query: CallbackQuery | None,
+    quiet: float,
+    within: float,
+    follow_up: float = 0.0,
+    processed: Callable[[], bool] | None = None,
 ) -> bool:
     """Wait until the bot has reacted and gone quiet in this chat; whether it did `within` seconds.
 
-    Reacted: the callback query is answered, when one is given; otherwise the revision passed
-    `after_revision`. Quiet: no Bot API call touching the chat in flight, none for `quiet` seconds.
+    When the bot reports the updates it has handled, `processed` tells whether it has handled the
+    one awaited, and that alone decides (with no call in flight): exact, no quiet period needed.
+    Otherwise: reacted means the callback query is answered, when one is given, else the revision
+    passed `after_revision`; quiet means no Bot API call touching the chat in flight and none for
+    `quiet` seconds, or for `follow_up` seconds while the answer to the tap is all that changed (a
+    bot answers a tap at once, then does the work and edits).
     """
     deadline = time.monotonic() + within
     while True:
         now = time.monotonic()
-        reacted = query.answer is not None if query is not None else chat.revision > after_revision
+        if processed is not None:
+            reacted = processed()
+        elif query is not None:
+            reacted = query.answer is not None
+        else:
+            reacted = chat.revision > after_revision
         pause = deadline - now
         if reacted and chat.bot_calls_in_flight == 0:
+            answer_only = query is not None and chat.revision == query.revision == after_revision + 1
+            needed = 0.0 if processed is not None else max(quiet, follow_up) if answer_only else quiet
             idle = now - chat.last_bot_call
-            if idle >= quiet:
+            if idle >= needed:
                 return True
-            pause = min(pause, quiet - idle)
+            pause = min(pause, needed - idle)
         if now >= deadline:
             return False
         await chat.wait_signal(pause)

@@ -29,7 +29,6 @@ class Webhook:
     has_custom_certificate: bool = False
     last_error_date: int | None = None
     last_error_message: str | None = None
-    delivered: int = 0
     task: "asyncio.Task[None] | None" = field(default=None, repr=False)
 
     def info(self, pending: int, allowed: frozenset[str] | None) -> dict[str, Any]:
@@ -85,7 +84,6 @@ class Delivery:
             error = await self._post(update)
             if error is None:
                 self.queue.remove(update["update_id"])
-                self.webhook.delivered += 1
                 failures = 0
                 continue
             self.webhook.last_error_date = self.clock.today()

@@ -53,6 +53,26 @@ async def edit_message_text(call: Call) -> dict[str, Any]:
     return message.to_api()
 
 
+@bot_method("editMessageCaption")
+async def edit_message_caption(call: Call) -> dict[str, Any]:
+    params = call.params
+    message = call.bot_message(not_found=errors.EDIT_NOT_FOUND)
+    if not message.from_bot:
+        raise errors.bad_request(errors.CANT_BE_EDITED)
+    if message.photo is None and message.document is None:
+        raise errors.bad_request("there is no caption in the message to edit")
+    caption, entities = compose(
+        params.get("caption"), parse_mode=params.get("parse_mode"), entities=params.get("caption_entities"),
+        caption=True, **call.text_options(),
+    )
+    markup = read_reply_markup(params.get("reply_markup"), inline_only=True)
+    same = (caption or None) == message.caption and entities == message.caption_entities
+    if same and markup == _inline_markup(message):
+        raise errors.bad_request(errors.NOT_MODIFIED)
+    _edit(call, message, caption=caption or None, caption_entities=entities, reply_markup=markup, dated=True)
+    return message.to_api()
+
+
 @bot_method("editMessageReplyMarkup")
 async def edit_message_reply_markup(call: Call) -> dict[str, Any]:
     message = call.bot_message(not_found=errors.EDIT_NOT_FOUND)
@@ -72,6 +92,20 @@ async def delete_message(call: Call) -> bool:
         raise errors.bad_request("message can't be deleted")
     message.deleted = True
     message.revision = message.chat.bump()
+    return True
+
+
+@bot_method("deleteMessages")
+async def delete_messages(call: Call) -> bool:
+    chat = call.writable_chat()
+    wanted = call.params.get("message_ids")
+    if not isinstance(wanted, list) or not 1 <= len(wanted) <= 100:
+        raise errors.bad_request("message_ids must be a list of 1-100 message identifiers")
+    for message_id in wanted:  # Telegram skips the ones it cannot find
+        message = call.world.message(chat, message_id)
+        if message is not None and (message.from_bot or chat.type == "private"):
+            message.deleted = True
+            message.revision = chat.bump()
     return True
 
 

@@ -73,6 +73,8 @@ async def start_bot(
     )
     services = Services(db=db, settings=Settings(), bot_settings=bot_settings, clock=clock)
     application = build_application(services, rate_limited=False)
+    # The sandbox then knows when the bot has finished each update, so waits are exact, not timed.
+    await sandbox.track(application)
     await application.initialize()
     await application.start()
     assert application.updater is not None

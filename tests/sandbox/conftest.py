@@ -39,15 +39,21 @@ async def bot(sandbox: SandboxClient) -> AsyncIterator[Bot]:
 
 @asynccontextmanager
 async def polling_application(
-    sandbox: SandboxClient, handlers: list[BaseHandler[Any, Any, Any]], **builder_options: Any
+    sandbox: SandboxClient, handlers: list[BaseHandler[Any, Any, Any]], *, track: bool = False,
+    **builder_options: Any,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
-    """A real Application polling the sandbox with the given handlers, shut down cleanly afterwards."""
+    """A real Application polling the sandbox with the given handlers, shut down cleanly afterwards.
+
+    With track, it tells the sandbox when it has handled each update (exact waits).
+    """
     builder = Application.builder().token(sandbox.token).base_url(sandbox.bot_api_url)
     builder = builder.base_file_url(sandbox.file_url).get_updates_read_timeout(5)
     for name, value in builder_options.items():
         builder = getattr(builder, name)(value)
     application = builder.build()
     application.add_handlers(handlers)
+    if track:
+        await sandbox.track(application)
     async with application:
         await application.start()
         assert application.updater is not None
@@ -61,7 +67,7 @@ async def polling_application(
 
 @pytest.fixture
 async def start_polling_bot(sandbox: SandboxClient) -> AsyncIterator[StartBot]:
-    """start_polling_bot(handlers, **builder_options): a polling Application, stopped after the test."""
+    """start_polling_bot(handlers, track=False, **builder_options): a polling Application, stopped after."""
     async with AsyncExitStack() as stack:
 
         async def start(

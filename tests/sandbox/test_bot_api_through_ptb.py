@@ -15,6 +15,7 @@ from telegram import (
     LinkPreviewOptions,
     MenuButtonCommands,
     MenuButtonDefault,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     ReplyParameters,
@@ -91,10 +92,10 @@ async def test_edits_change_text_and_keyboard_and_keep_history(bot: Bot, anna: i
     sent = await bot.send_message(anna, "черновик", reply_markup=keyboard)
     edited = await bot.edit_message_text("<b>готово</b>", chat_id=anna, message_id=sent.message_id,
                                          parse_mode=ParseMode.HTML, reply_markup=keyboard)
-    assert isinstance(edited, object) and edited.text == "готово" and edited.edit_date is not None
+    assert isinstance(edited, Message) and edited.text == "готово" and edited.edit_date is not None
     other = InlineKeyboardMarkup([[InlineKeyboardButton("Нет", callback_data="no")]])
     marked = await bot.edit_message_reply_markup(chat_id=anna, message_id=sent.message_id, reply_markup=other)
-    assert marked.reply_markup == other
+    assert isinstance(marked, Message) and marked.reply_markup == other
     history = (await sandbox.transcript(anna))["messages"][-1]["edits"]
     assert [version["text"] for version in history] == ["черновик", "готово"]
 
@@ -215,3 +216,19 @@ async def test_markdown_v2_is_parsed_too(bot: Bot, anna: int) -> None:
     sent = await bot.send_message(anna, r"*Итого:* 1\.500 ₽ `код`", parse_mode=ParseMode.MARKDOWN_V2)
     assert sent.text == "Итого: 1.500 ₽ код"
     assert [e.type for e in sent.entities] == ["bold", "code"]
+
+
+async def test_chat_and_member_lookups_describe_the_person(bot: Bot, anna: int) -> None:
+    chat = await bot.get_chat(anna)
+    assert (chat.id, chat.type, chat.first_name) == (anna, "private", "Анна")
+    member = await bot.get_chat_member(anna, anna)
+    assert member.status == "member" and member.user.language_code == "ru"
+
+
+async def test_several_messages_are_deleted_at_once_skipping_missing_ones(
+    bot: Bot, anna: int, sandbox: SandboxClient
+) -> None:
+    first = await bot.send_message(anna, "one")
+    second = await bot.send_message(anna, "two")
+    assert await bot.delete_messages(anna, [first.message_id, second.message_id, 999]) is True
+    assert [m["deleted"] for m in (await sandbox.transcript(anna))["messages"][-2:]] == [True, True]

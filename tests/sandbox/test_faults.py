@@ -1,6 +1,5 @@
 """Fault rules make chosen calls fail, and python-telegram-bot sees each failure as Telegram's."""
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -75,7 +74,7 @@ async def test_a_delay_past_the_clients_timeout_times_out_yet_the_message_is_sen
     await sandbox.add_fault("delay", method="sendMessage", seconds=0.6)
     with pytest.raises(TimedOut):
         await impatient_bot.send_message(anna, "late")
-    await asyncio.sleep(0.5)
+    await sandbox.request("GET", f"/chats/{anna}", params={"wait_revision_gt": 1, "timeout": 3})
     assert await bot_texts(sandbox, anna) == ["late"]
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sandbox.entities import find_entities, trim, utf16_len
 from sandbox.errors import ApiError
 from sandbox.html_text import HtmlError, parse_html
-from sandbox.markdown_text import MarkdownError, parse_markdown_v2
+from sandbox.markdown_text import MarkdownError, parse_markdown, parse_markdown_v2
 from sandbox.message_text import compose
 
 
@@ -112,3 +112,15 @@ def test_compose_refuses_empty_and_too_long_texts_and_allows_empty_captions() ->
     with pytest.raises(ApiError, match="message is too long"):
         compose("x" * 4097)
     assert compose(None, caption=True) == ("", [])
+
+
+def test_legacy_markdown_reads_its_four_styles_and_links() -> None:
+    plain, entities = parse_markdown("*b* _i_ `c` [l](https://e.org) \\_ ```python\nx```")
+    assert plain == "b i c l _ x"
+    assert [(e["type"], e.get("url") or e.get("language")) for e in entities] == [
+        ("bold", None), ("italic", None), ("code", None), ("text_link", "https://e.org"), ("pre", "python")]
+
+
+def test_legacy_markdown_refuses_an_unclosed_entity() -> None:
+    with pytest.raises(MarkdownError, match="Can't find end of the entity starting at byte offset 2"):
+        parse_markdown("a *b")

@@ -30,7 +30,9 @@ async def decide(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer("Согласовано" if query.data.startswith("approve") else "Отклонено")
-    await asyncio.sleep(0.02)  # the work a real bot does between answering and editing
+    if query.data.endswith(":999"):
+        return  # a stale button: the answer says it all
+    await asyncio.sleep(0.15)  # the work a real bot does between answering and editing, longer than quiet
     await query.edit_message_text(f"Решение: {query.data}")
 
 
@@ -95,7 +97,7 @@ async def test_a_silent_bot_fails_the_test_with_the_end_of_the_chat(
 ) -> None:
     await start_polling_bot([])
     boris = sandbox.user(1002)
-    with pytest.raises(AssertionError, match=r"did not react to 'hello'.*\n.*#1 user: hello"):
+    with pytest.raises(AssertionError, match=r"did not react to .hello. in chat 1002.*\n.*#1 user: hello"):
         await boris.send("hello", within=0.3)
 
 
@@ -118,8 +120,63 @@ async def test_a_forged_tap_reaches_the_bot_and_is_answered(sandbox: SandboxClie
     await anna.send("/start")
     reaction = await anna.tap_data("approve:999", message_id=anna.last_message.message_id, forge=True)
     assert reaction.answer is not None and reaction.answer.text == "Согласовано"
+    assert reaction.edited == [] and reaction.messages == []
 
 
 def test_buttons_compare_as_pairs_of_text_and_value() -> None:
     assert Button("Да", "yes") == ("Да", "yes")
     assert not Button("Да", "yes").is_url
+
+
+async def answer_then_think(update: Update, context: Context) -> None:
+    """Answer the tap, then work longer than any quiet period before editing."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer("Принято")
+    await asyncio.sleep(0.5)
+    await query.edit_message_text("Готово")
+
+
+async def two_replies_apart(update: Update, context: Context) -> None:
+    assert update.message is not None
+    await update.message.reply_text("Сейчас посмотрю…", reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Ок", callback_data="ok")]]))
+    await asyncio.sleep(0.4)
+    await update.message.reply_text("Вот что нашлось")
+
+
+async def test_a_tracked_bot_is_waited_for_exactly_however_long_it_pauses(
+    sandbox: SandboxClient, start_polling_bot: StartBot
+) -> None:
+    await start_polling_bot([MessageHandler(filters.TEXT, two_replies_apart), CallbackQueryHandler(answer_then_think)],
+                            track=True)
+    anna = sandbox.user(1001)
+    reaction = await anna.send("найди")
+    assert [m.text for m in reaction.messages] == ["Сейчас посмотрю…", "Вот что нашлось"]
+    reaction = await anna.tap("Ок")
+    assert anna.last_answer == "Принято" and reaction.edited[0].text == "Готово"
+
+
+async def test_a_tracked_bot_that_ignores_a_message_fails_at_once(
+    sandbox: SandboxClient, start_polling_bot: StartBot
+) -> None:
+    await start_polling_bot([], track=True)
+    with pytest.raises(AssertionError, match="handled 'hello' but changed nothing in chat 1001"):
+        await sandbox.user(1001).send("hello", within=3)
+
+
+async def edit_without_answering(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.edit_message_text("Молча")
+
+
+async def test_a_tracked_bot_that_leaves_a_tap_unanswered_fails_the_test(
+    sandbox: SandboxClient, start_polling_bot: StartBot
+) -> None:
+    await start_polling_bot([CommandHandler("start", greet), CallbackQueryHandler(edit_without_answering)],
+                            track=True)
+    anna = sandbox.user(1001)
+    await anna.send("/start")
+    with pytest.raises(AssertionError, match="handled the tap on 'Согласовать' without answering the callback"):
+        await anna.tap("Согласовать")

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures: `python -m bench` (or `make bench`); never run inside the tests."""
