@@ -7,19 +7,23 @@ person may not take now (a forged or stale button) is refused the same way.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import pack, unpack
-from bot.staff import Staff, for_staff
+from bot.staff import ALERT_LIMIT, Staff, for_staff
 from core import use_cases as uc
-from core.errors import DomainError, ErrorCode
+from core.errors import Conflict, ErrorCode
+from core.models import StepState
 from core.policy import Action
+from core.stages import Stage
 from core.views import OrderCard
 from templates import render
+from templates.rendering import to_plain
 
 ORDER = "o"
 MAX_CARD = 4096
@@ -82,15 +86,42 @@ def card_keyboard(staff: Staff, card: OrderCard, *, page: int = 0, pages: int = 
 
 def card_text(staff: Staff, card: OrderCard, *, page: int = 0, note: str | None = None) -> tuple[str, int, int]:
     """The card's text with the lines of one page; long orders page their lines to stay within 4096."""
-    per_page = max(len(card.lines), 1)
-    while True:
-        pages = max(1, -(-len(card.lines) // per_page))
-        page = min(max(page, 0), pages - 1)
-        lines = card.lines[page * per_page : (page + 1) * per_page]
-        text = staff.text("bot/card.html.j2", card=card, lines=lines, page=page, pages=pages, note=note)
-        if len(text) <= MAX_CARD or per_page == 1:
-            return text, page, pages
-        per_page = min(per_page - 1, LINES_PER_PAGE) if per_page > LINES_PER_PAGE else per_page - 1
+    shown_note = Markup(note) if note else None  # already rendered (and escaped) by its own template
+
+    def render_page(lines: tuple[Any, ...], number: int, pages: int) -> str:
+        return staff.text("bot/card.html.j2", card=card, lines=lines, page=number, pages=pages, note=shown_note)
+
+    return paged(render_page, card.lines, page=page, most=LINES_PER_PAGE)
+
+
+PageRenderer = Callable[[tuple[Any, ...], int, int], str]
+
+
+def paged(render_page: PageRenderer, items: Sequence[Any], *, page: int, most: int) -> tuple[str, int, int]:
+    """One page of a long list within one message: (text, page, pages).
+
+    Everything on one page if it fits; else pages of at most `most` items, every page holding
+    the same number (the most that lets every page fit), so ◀ ▶ never skip or repeat an item.
+    """
+    everything = tuple(items)
+    whole = render_page(everything, 0, 1)
+    if fits(whole) or len(everything) <= 1:
+        return whole, 0, 1
+    per_page = min(most, len(everything))
+    while per_page > 1:
+        chunks = [everything[i : i + per_page] for i in range(0, len(everything), per_page)]
+        if all(fits(render_page(chunk, number, len(chunks))) for number, chunk in enumerate(chunks)):
+            break
+        per_page -= 1
+    chunks = [everything[i : i + per_page] for i in range(0, len(everything), per_page)]
+    page = min(max(page, 0), len(chunks) - 1)
+    return render_page(chunks[page], page, len(chunks)), page, len(chunks)
+
+
+def fits(text: str) -> bool:
+    """Whether Telegram takes the HTML text as one message: at most 4096 UTF-16 units once parsed."""
+    plain = to_plain(text).strip()
+    return len(plain.encode("utf-16-le")) // 2 <= MAX_CARD
 
 
 async def show_card(
@@ -144,7 +175,7 @@ async def card_tap(staff: Staff) -> None:
     if card.version != version:
         note = await what_changed(staff, card, since=version)
         await show_card(staff, card, note=note)
-        await staff.answer(note, alert=True)
+        await staff.answer(alert_of(staff, card, note), alert=True)
         return
     if action == "page":
         await show_card(staff, card, page=tap.int_arg(3) or 0)
@@ -170,13 +201,41 @@ async def act_and_show(staff: Staff, card: OrderCard, change: Awaitable[OrderCar
     """Make a change through the core and show the card it returns, with a short confirmation."""
     try:
         updated = await change
-    except DomainError as refusal:
-        if refusal.code is ErrorCode.STALE_ORDER:
-            fresh = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=card.id)
-            await show_card(staff, fresh)
-        raise
-    await show_card(staff, updated)
+    except Conflict as refusal:
+        if refusal.code is not ErrorCode.STALE_ORDER:
+            await show_card(staff, await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=card.id))
+            raise
+        await show_fresh(staff, card.id, since=card.version)
+        return
+    await show_card(staff, updated, note=outcome_note(staff, card, updated, done))
     await staff.answer(staff.text("bot/done.html.j2", action=done))
+
+
+async def show_fresh(staff: Staff, order_id: int, *, since: int, new: bool = False) -> None:
+    """The order changed under the person's card: show it as it is now, saying what changed and who did it."""
+    card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=order_id)
+    note = await what_changed(staff, card, since=since)
+    await show_card(staff, card, note=note, new=new)
+    await staff.answer(alert_of(staff, card, note), alert=True)
+
+
+def alert_of(staff: Staff, card: OrderCard, note: str) -> str:
+    """The note as a popup; when too long for one, its short form (the card itself shows the whole note)."""
+    if len(to_plain(note)) <= ALERT_LIMIT:
+        return note
+    return staff.text("bot/card_changed.html.j2", card=card, changes=[])
+
+
+def outcome_note(staff: Staff, before: OrderCard, after: OrderCard, done: str) -> str | None:
+    """What the person would not guess from the card: the order went on to execution by itself, or could not."""
+    if before.stage is not Stage.APPROVAL or done == Action.START_EXECUTION:
+        return None
+    all_approved = bool(after.steps) and all(step.state == StepState.APPROVED for step in after.steps)
+    if after.stage is Stage.EXECUTION:
+        return staff.text("bot/details/went_to_execution.html.j2", card=after)
+    if after.stage is Stage.APPROVAL and all_approved and (after.contract_id is None or after.payment_terms_id is None):
+        return staff.text("bot/details/approved_needs_terms.html.j2", card=after)
+    return None
 
 
 def handlers() -> list[BaseHandler[Update, Any, Any]]:

@@ -43,6 +43,9 @@ class Order(Base):
     currency: Mapped[str] = mapped_column(String(3), default="RUB")
     total_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     comment: Mapped[str] = mapped_column(Text, default="")
+    # Set by a front end that may send the same registration twice (a double tap, a retry on
+    # another replica): the second one finds the first order instead of making another.
+    request_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     # Which submission the approval steps belong to: a return for rework starts a new round.
     approval_round: Mapped[int] = mapped_column(Integer, default=0)

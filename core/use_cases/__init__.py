@@ -1,7 +1,15 @@
 """The use cases: each one business verb, one unit of work."""
 
 from core.use_cases.approval import submit_for_approval, vote
-from core.use_cases.catalogue import add_counterparty, add_item, find_counterparties, find_items, item_offer, set_price
+from core.use_cases.catalogue import (
+    add_counterparty,
+    add_item,
+    find_counterparties,
+    find_items,
+    item_offer,
+    quote_line,
+    set_price,
+)
 from core.use_cases.drafts import clear_draft, load_draft, save_draft
 from core.use_cases.invites import accept_invite, create_invite
 from core.use_cases.lines import LineInput, add_line, remove_line, update_line
@@ -37,6 +45,7 @@ __all__ = [
     "load_draft",
     "move_stage",
     "order_history",
+    "quote_line",
     "register_request",
     "remove_line",
     "revoke_role",

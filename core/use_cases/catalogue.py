@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,8 +14,8 @@ from core.db import Database
 from core.errors import Conflict, DomainError, ErrorCode, NotFound
 from core.models import Counterparty, Item, ItemOption, Price, PriceList, StockBalance
 from core.models.base import summed
-from core.money import DEFAULT_CURRENCY
-from core.pricing import list_price
+from core.money import DEFAULT_CURRENCY, round_money
+from core.pricing import chosen_options, list_price, options_delta
 from core.search import rank
 
 
@@ -191,3 +191,30 @@ async def item_offer(db: Database, *, item_id: int, on: date, currency: str = DE
             on_hand=stock[0],
             reserved=stock[1],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class LineQuote:
+    unit_price: Decimal
+    amount: Decimal
+    currency: str
+
+
+async def quote_line(
+    db: Database,
+    *,
+    item_id: int,
+    quantity: Decimal,
+    on: date,
+    options: Mapping[str, str] | None = None,
+    currency: str = DEFAULT_CURRENCY,
+) -> LineQuote:
+    """What a line would cost, priced exactly as `add_line` will price it; nothing is written."""
+    async with db.reading() as session:
+        item = await session.get(Item, item_id)
+        if item is None:
+            raise NotFound(ErrorCode.ITEM_NOT_FOUND, value=str(item_id))
+        unit_price = await list_price(session, item, currency=currency, on=on) + options_delta(
+            chosen_options(item, options or {})
+        )
+        return LineQuote(unit_price=unit_price, amount=round_money(unit_price * quantity), currency=currency)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
 from core import validation
 from core.access import acting_person
 from core.db import Database
@@ -31,6 +34,7 @@ async def register_request(
     currency: str = DEFAULT_CURRENCY,
     number_prefix: str = "ЗС-",
     number_digits: int = 6,
+    request_key: str | None = None,
 ) -> OrderCard:
     """Register what a customer asked for, even if they never confirm it.
 
@@ -40,8 +44,57 @@ async def register_request(
       (the author unless another manager is named; only a head names someone else);
     - the number is the next of the sequence, unique however many register at once;
     - lines given with the request are checked as `add_line` checks them, and a refusal of
-      any of them registers nothing (the error names the line).
+      any of them registers nothing (the error names the line);
+    - a registration repeated with the same `request_key` (a double tap, a retry on another
+      replica) registers nothing more and returns the order the first one made.
     """
+    if request_key is not None:
+        found = await _registered_under(db, request_key, actor_id)
+        if found is not None:
+            return found
+    try:
+        return await _register(
+            db,
+            actor_id=actor_id,
+            counterparty_id=counterparty_id,
+            now=now,
+            responsible_id=responsible_id,
+            comment=comment,
+            lines=lines,
+            currency=currency,
+            number_prefix=number_prefix,
+            number_digits=number_digits,
+            request_key=request_key,
+        )
+    except IntegrityError:
+        # Another process registered the same key between our look and our insert.
+        found = await _registered_under(db, request_key, actor_id) if request_key is not None else None
+        if found is None:
+            raise
+        return found
+
+
+async def _registered_under(db: Database, request_key: str, actor_id: int) -> OrderCard | None:
+    async with db.reading() as session:
+        actor = await acting_person(session, actor_id)
+        order = await session.scalar(select(Order).where(Order.request_key == request_key))
+        return await order_card(session, order, actor) if order is not None else None
+
+
+async def _register(
+    db: Database,
+    *,
+    actor_id: int,
+    counterparty_id: int,
+    now: datetime,
+    responsible_id: int | None,
+    comment: str,
+    lines: Sequence[LineInput],
+    currency: str,
+    number_prefix: str,
+    number_digits: int,
+    request_key: str | None,
+) -> OrderCard:
     async with db.unit_of_work() as session:
         actor = await acting_person(session, actor_id)
         if not actor.has_role(Role.MANAGER, Role.HEAD):
@@ -72,6 +125,7 @@ async def register_request(
             updated_at=now,
             stage_changed_at=now,
             version=0,
+            request_key=request_key,
             lines=[],
         )
         session.add(order)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -307,3 +308,44 @@ async def test_a_request_registered_with_its_lines_is_all_or_nothing(db: Databas
         db, actor_id=world.manager, counterparty_id=world.customer, lines=[good, good], now=NOW
     )
     assert card.number == "ЗС-000001" and card.total.amount == Decimal("600.00") and len(card.lines) == 2
+
+
+async def test_a_registration_repeated_with_its_key_returns_the_first_order(db: Database) -> None:
+    world = await make_world(db)
+    line = uc.LineInput(item_id=world.duct, quantity="2", required_by=SOON)
+    first = await uc.register_request(
+        db, actor_id=world.manager, counterparty_id=world.customer, lines=[line], request_key="preview-1", now=NOW
+    )
+    again = await uc.register_request(
+        db, actor_id=world.manager, counterparty_id=world.customer, lines=[line], request_key="preview-1", now=NOW
+    )
+    assert again.id == first.id and (await uc.list_orders(db, viewer_id=world.manager)).total_count == 1
+
+
+async def test_twenty_registrations_with_one_key_at_once_make_one_order(db: Database) -> None:
+    world = await make_world(db)
+    cards = await asyncio.gather(
+        *(
+            uc.register_request(
+                db, actor_id=world.manager, counterparty_id=world.customer, request_key="tap-twice", now=NOW
+            )
+            for _ in range(20)
+        )
+    )
+    assert {card.id for card in cards} == {cards[0].id}
+    assert (await uc.list_orders(db, viewer_id=world.manager)).total_count == 1
+
+
+async def test_a_quote_prices_a_line_exactly_as_adding_it_will(db: Database) -> None:
+    world = await make_world(db)
+    quote = await uc.quote_line(
+        db, item_id=world.fan, quantity=Decimal(3), options={"Исполнение": "IP54"}, on=NOW.date()
+    )
+    card = await uc.register_request(
+        db,
+        actor_id=world.manager,
+        counterparty_id=world.customer,
+        now=NOW,
+        lines=[uc.LineInput(item_id=world.fan, quantity="3", required_by=SOON, options={"Исполнение": "IP54"})],
+    )
+    assert (quote.unit_price, quote.amount) == (card.lines[0].price, card.lines[0].amount)

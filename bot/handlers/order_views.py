@@ -1,0 +1,122 @@
+"""The card's read-only views: the order's history grouped by stage, and production progress by line.
+
+Each fits one message: the history shows its latest entries and pages back with ◀ (`d:h:<order>:<end>`),
+the progress pages its lines (`d:p:<order>:<page>`); both come back to the card. Paging only reads,
+and reads again through the core, so an old or forged page button shows no more than the person may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import pack
+from bot.handlers.cards import fits, on_action, paged
+from bot.handlers.order_prompts import DETAIL, HISTORY, PROGRESS, back_button, label
+from bot.staff import Staff
+from core import use_cases as uc
+from core import validation
+from core.models import ProductionState
+from core.policy import Action
+from core.stages import Stage
+from core.views import HistoryEntry, LineView, OrderCard
+
+Entry = tuple[int, Stage, HistoryEntry]  # the number of its stage's group, the stage, the entry
+HISTORY_PAGE = 12  # entries at most on one page of the history
+PROGRESS_PAGE = 10  # lines at most on one page of the progress
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressRow:
+    line: LineView
+    late: bool  # the required-by date has passed and the line is not made
+
+
+@on_action(Action.HISTORY)
+async def history(staff: Staff, card: OrderCard, _action: str, _args: tuple[str, ...]) -> None:
+    """The order's journal, grouped by stage: the latest entries first."""
+    await show_history(staff, card, end=None)
+
+
+@on_action(Action.PROGRESS)
+async def progress(staff: Staff, card: OrderCard, _action: str, _args: tuple[str, ...]) -> None:
+    """Production of the order, line by line, with what is late."""
+    await show_progress(staff, card, page=0)
+
+
+async def show_history(staff: Staff, card: OrderCard, *, end: int | None) -> None:
+    """The entries before `end` (the latest if None), as many as fit, under their stages' headings."""
+    groups = await uc.order_history(staff.services.db, viewer_id=staff.person.id, order_id=card.id)
+    entries = [(number, group.stage, entry) for number, group in enumerate(groups) for entry in group.entries]
+    text, start, end = history_page(staff, card, entries, end=end)
+    paging = []
+    if start > 0:
+        paging.append(detail_button(staff, "earlier", HISTORY, card.id, start))
+    if end < len(entries):
+        paging.append(detail_button(staff, "later", HISTORY, card.id, min(len(entries), end + HISTORY_PAGE)))
+    await staff.show(text, with_way_back(staff, card, paging))
+
+
+def history_page(staff: Staff, card: OrderCard, entries: list[Entry], *, end: int | None) -> tuple[str, int, int]:
+    """The text of the entries before `end`, as many as fit one message (at most a page): (text, start, end)."""
+    total = len(entries)
+    end = total if end is None else min(max(end, 1), total)
+    size = min(HISTORY_PAGE, end)
+    while True:
+        start = end - size
+        shown = regroup(entries[start:end])
+        text = staff.text("bot/details/history.html.j2", card=card, groups=shown, start=start, end=end, total=total)
+        if size <= 1 or fits(text):
+            return text, start, end
+        size -= 1
+
+
+def regroup(entries: list[Entry]) -> list[tuple[Stage, list[HistoryEntry]]]:
+    """Entries under the heading of their stage, a stage returned to being a heading of its own."""
+    groups: list[tuple[int, Stage, list[HistoryEntry]]] = []
+    for number, stage, entry in entries:
+        if not groups or groups[-1][0] != number:
+            groups.append((number, stage, []))
+        groups[-1][2].append(entry)
+    return [(stage, shown) for _number, stage, shown in groups]
+
+
+async def show_progress(staff: Staff, card: OrderCard, *, page: int) -> None:
+    """Made of ordered, the production state and the required-by date of each line; late lines marked."""
+    today = validation.local_today(staff.services.now(), staff.person.time_zone)
+    rows = [
+        ProgressRow(line, late=line.required_by < today and line.production_state != ProductionState.DONE)
+        for line in card.lines
+    ]
+    made = sum(1 for line in card.lines if line.production_state == ProductionState.DONE)
+    late = sum(1 for row in rows if row.late)
+
+    def render_page(shown: tuple[Any, ...], number: int, pages: int) -> str:
+        return staff.text(
+            "bot/details/progress.html.j2",
+            card=card,
+            rows=shown,
+            page=number,
+            pages=pages,
+            today=today,
+            made=made,
+            late=late,
+        )
+
+    text, page, pages = paged(render_page, rows, page=page, most=PROGRESS_PAGE)
+    paging = []
+    if page > 0:
+        paging.append(detail_button(staff, "page_back", PROGRESS, card.id, page - 1))
+    if page < pages - 1:
+        paging.append(detail_button(staff, "page_on", PROGRESS, card.id, page + 1))
+    await staff.show(text, with_way_back(staff, card, paging))
+
+
+def with_way_back(staff: Staff, card: OrderCard, paging: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([row for row in (paging, [back_button(staff, card, "to_order")]) if row])
+
+
+def detail_button(staff: Staff, which: str, view: str, order_id: int, where: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label(staff, which), callback_data=pack(DETAIL, view, order_id, where))
