@@ -67,8 +67,9 @@ def text(value: str | None, *, field: str, max_length: int, required: bool = Tru
 
 
 def reason(value: str | None) -> str:
+    """A reason says something: a dash or a dot alone is no reason."""
     cleaned = _CONTROL.sub("", value or "").strip()
-    if not cleaned:
+    if not any(char.isalnum() for char in cleaned):
         raise DomainError(ErrorCode.REASON_REQUIRED)
     return text(cleaned, field="reason", max_length=1000)
 

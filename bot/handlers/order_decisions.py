@@ -69,7 +69,7 @@ async def reason_typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
         await staff.send(staff.text("bot/not_understood.html.j2"))
         return
     try:
-        updated = await decision(staff, order_id, action, worded(text), version=version)
+        updated = await decision(staff, order_id, action, text, version=version)
     except DomainError as refusal:
         if refusal.code in RETYPE:
             await ask_again(staff, state, refusal)
@@ -115,8 +115,3 @@ def decision(staff: Staff, order_id: int, action: str, reason: str, *, version: 
 def quick_reason(staff: Staff, which: str) -> str:
     """A common reason, as its button reads and as it is written down."""
     return render_plain("bot/details/quick_reason.html.j2", lang=staff.lang, which=which)
-
-
-def worded(text: str) -> str:
-    """A reason says something: a dash or a dot alone is no reason (the core then asks for one)."""
-    return text if any(char.isalnum() for char in text) else ""

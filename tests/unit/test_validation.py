@@ -106,3 +106,10 @@ def test_money_rounds_half_up_and_never_mixes_currencies() -> None:
 def test_order_numbers_are_prefixed_and_zero_padded() -> None:
     assert format_number(1, prefix="ЗС-", digits=6) == "ЗС-000001"
     assert format_number(1234567, prefix="ЗС-", digits=6) == "ЗС-1234567"
+
+
+@pytest.mark.parametrize("empty", ["", "   ", "-", "...", "—", "\n!\n"])
+def test_a_reason_must_say_something(empty: str) -> None:
+    with pytest.raises(DomainError) as refusal:
+        validation.reason(empty)
+    assert refusal.value.code is ErrorCode.REASON_REQUIRED
