@@ -23,11 +23,7 @@ def build_application(services: Services, *, rate_limited: bool = True) -> Appli
     """The bot, wired to its services; it talks to whatever Bot API server the settings name."""
     settings = services.bot_settings
     builder = (
-        Application.builder()
-        .token(settings.token)
-        .base_url(settings.api_base_url)
-        .post_init(_post_init)
-        .concurrent_updates(PerPersonOrder())
+        Application.builder().token(settings.token).base_url(settings.api_base_url).concurrent_updates(PerPersonOrder())
     )
     if settings.file_url:
         builder = builder.base_file_url(settings.file_url)
@@ -41,7 +37,14 @@ def build_application(services: Services, *, rate_limited: bool = True) -> Appli
     return application
 
 
-async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def launch(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Initialise and start the bot; updates are then received by polling or a webhook."""
+    await application.initialize()
+    await _prepare(application)
+    await application.start()
+
+
+async def _prepare(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Learn the bot's username (for invitation links) and set the menu strangers see."""
     services: Services = application.bot_data[SERVICES]
     services.bot_username = application.bot.username

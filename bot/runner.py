@@ -11,7 +11,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import build_application, launch
 from bot.services import Services
 from bot.settings import BotSettings
 from core.db import Database
@@ -36,7 +36,7 @@ async def run(settings: Settings, bot_settings: BotSettings) -> None:
             loop.add_signal_handler(signum, stop.set)
     try:
         async with application:
-            await application.start()
+            await launch(application)
             await receive_updates(application, bot_settings)
             if sandbox is not None:
                 print_sandbox_help(sandbox.base_url, application.bot.username)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import build_application, launch
 from bot.services import Services
 from bot.settings import BotSettings
 from core.db import Database
@@ -75,8 +75,7 @@ async def start_bot(
     application = build_application(services, rate_limited=False)
     # The sandbox then knows when the bot has finished each update, so waits are exact, not timed.
     await sandbox.track(application)
-    await application.initialize()
-    await application.start()
+    await launch(application)
     assert application.updater is not None
     await application.updater.start_polling(timeout=1, poll_interval=0)
     return application

@@ -48,3 +48,24 @@ async def test_an_order_card_opens_by_number_with_the_buttons_of_its_stage(runni
     card = manager.last_message
     assert "ЗС-000001" in card.text
     assert card.buttons
+
+
+async def test_each_person_gets_the_menu_of_their_roles_in_their_language(running_bot: RunningBot) -> None:
+    from telegram import BotCommandScopeChat
+
+    bot = running_bot.application.bot
+    for person in (MANAGER, ADMIN):
+        await running_bot.user(person).send("/start")
+    manager_menu = {c.command: c.description for c in await bot.get_my_commands(scope=BotCommandScopeChat(MANAGER))}
+    admin_menu = {c.command for c in await bot.get_my_commands(scope=BotCommandScopeChat(ADMIN))}
+    assert "new" in manager_menu and "invite" not in manager_menu
+    assert manager_menu["orders"] == "Реестр заказов"
+    assert "invite" in admin_menu and "new" not in admin_menu
+    strangers = {c.command for c in await bot.get_my_commands(language_code="en")}
+    assert strangers == {"help"}
+
+
+async def test_an_invitation_link_names_the_bot(running_bot: RunningBot) -> None:
+    admin = running_bot.user(ADMIN)
+    await admin.send("/invite manager")
+    assert re.search(r"https://t\.me/sandbox_bot\?start=i_[\w-]+", admin.last_message.text)
