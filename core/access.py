@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.errors import Conflict, DomainError, ErrorCode, Forbidden, NotFound
 from core.journal import ActivityKind
 from core.models import Activity, Order, Person
+from core.models.people import roles_loaded
 from core.roles import Role
 from core.stages import Stage, Transition
 
@@ -16,14 +17,14 @@ SEES_ALL = frozenset({Role.HEAD, Role.APPROVER, Role.PLANNER, Role.ACCOUNTANT, R
 
 
 async def acting_person(session: AsyncSession, person_id: int) -> Person:
-    person = await session.get(Person, person_id)
+    person = await session.get(Person, person_id, options=[roles_loaded()])
     if person is None or not person.active:
         raise Forbidden(ErrorCode.NOT_REGISTERED)
     return person
 
 
 async def person_by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
-    person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+    person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id).options(roles_loaded()))
     return person if person is not None and person.active else None
 
 
@@ -61,11 +62,9 @@ async def order_for_change(
     session: AsyncSession, order_id: int, person: Person, *, expected_version: int | None = None
 ) -> Order:
     """The order, locked until commit so concurrent changes queue up behind each other."""
-    order = await session.scalar(
-        select(Order).where(Order.id == order_id).with_for_update(of=Order).execution_options(populate_existing=True)
-    )
+    order = await session.scalar(select(Order).where(Order.id == order_id).with_for_update(of=Order))
     if order is None or not can_see(person, order):
-        raise NotFound(ErrorCode.ORDER_NOT_FOUND, number=str(order_id))
+        raise NotFound(ErrorCode.ORDER_NOT_FOUND, number="")
     if expected_version is not None and expected_version != order.version:
         raise await stale(session, order, expected_version)
     return order
@@ -76,7 +75,7 @@ async def order_to_read(session: AsyncSession, person: Person, *, order_id: int 
     query = query.where(Order.id == order_id) if order_id is not None else query.where(Order.number == number)
     order = await session.scalar(query)
     if order is None or not can_see(person, order):
-        raise NotFound(ErrorCode.ORDER_NOT_FOUND, number=number or str(order_id))
+        raise NotFound(ErrorCode.ORDER_NOT_FOUND, number=number or "")
     return order
 
 

@@ -21,5 +21,6 @@ class Settings(BaseSettings):
     default_currency: str = Field(default="RUB", alias="ORDERBOT_CURRENCY")
     default_language: str = Field(default="ru", alias="ORDERBOT_LANGUAGE")
     default_time_zone: str = Field(default="Europe/Moscow", alias="ORDERBOT_TIME_ZONE")
-    page_size: int = Field(default=10, ge=1, le=50, alias="ORDERBOT_PAGE_SIZE")
+    # At most what fits one Telegram message at the worst (long names): about 19 rows.
+    page_size: int = Field(default=10, ge=1, le=15, alias="ORDERBOT_PAGE_SIZE")
     echo_sql: bool = Field(default=False, alias="ORDERBOT_ECHO_SQL")

@@ -91,6 +91,9 @@ class OrderRow:
     total: Money
     created_at: datetime
     version: int
+    counterparty_tax_id: str | None = None
+    contract_number: str | None = None
+    payment_terms_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +163,6 @@ async def current_steps(session: AsyncSession, order: Order) -> list[OrderApprov
 
 async def order_card(session: AsyncSession, order: Order, viewer: Person) -> OrderCard:
     await session.flush()
-    await session.refresh(order, ["lines"])
     steps = await current_steps(session, order)
     lines = tuple(line_view(line) for line in order.lines)
     return OrderCard(

@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from core.models.base import Base, Money, Quantity
 
@@ -34,9 +35,14 @@ class Item(Base):
     whole_units: Mapped[bool] = mapped_column(Boolean, default=True)
     standard_cost: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
 
+    # Loaded where an item is priced (`with_options`), not for every line of every card.
     options: Mapped[list[ItemOption]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="(ItemOption.option, ItemOption.value)"
+        cascade="all, delete-orphan", lazy="raise", order_by="(ItemOption.option, ItemOption.value)"
     )
+
+
+def with_options() -> _AbstractLoad:
+    return selectinload(Item.options)
 
 
 class ItemOption(Base):

@@ -43,7 +43,7 @@ class PaymentTerms(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
     instalments: Mapped[list[PaymentInstalment]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="PaymentInstalment.position"
+        cascade="all, delete-orphan", lazy="raise", order_by="PaymentInstalment.position"
     )
 
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, String, Time, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from core.models.base import Base, Money, UTCDateTime
 from core.roles import Role
@@ -32,8 +33,10 @@ class Person(Base):
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    # Loaded only where the person acts (`roles_loaded`): the people an order merely names
+    # (its manager, who voted, who changed it) need their names, not their roles.
     role_rows: Mapped[list[PersonRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="PersonRole.role"
+        cascade="all, delete-orphan", lazy="raise", order_by="PersonRole.role"
     )
 
     @property
@@ -42,6 +45,11 @@ class Person(Base):
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+
+def roles_loaded() -> _AbstractLoad:
+    """The loader option for a query of people whose roles will be checked."""
+    return selectinload(Person.role_rows)
 
 
 class PersonRole(Base):

@@ -14,6 +14,7 @@ from core.db import Database
 from core.errors import Conflict, DomainError, ErrorCode, NotFound
 from core.models import Counterparty, Item, ItemOption, Price, PriceList, StockBalance
 from core.models.base import summed
+from core.models.catalogue import with_options
 from core.money import DEFAULT_CURRENCY, round_money
 from core.pricing import chosen_options, list_price, options_delta
 from core.search import rank
@@ -162,7 +163,7 @@ async def find_items(db: Database, *, text: str, limit: int = 6) -> tuple[ItemCh
 
 async def item_offer(db: Database, *, item_id: int, on: date, currency: str = DEFAULT_CURRENCY) -> ItemOffer:
     async with db.reading() as session:
-        item = await session.get(Item, item_id)
+        item = await session.get(Item, item_id, options=[with_options()])
         if item is None:
             raise NotFound(ErrorCode.ITEM_NOT_FOUND, value=str(item_id))
         try:
@@ -211,7 +212,7 @@ async def quote_line(
 ) -> LineQuote:
     """What a line would cost, priced exactly as `add_line` will price it; nothing is written."""
     async with db.reading() as session:
-        item = await session.get(Item, item_id)
+        item = await session.get(Item, item_id, options=[with_options()])
         if item is None:
             raise NotFound(ErrorCode.ITEM_NOT_FOUND, value=str(item_id))
         unit_price = await list_price(session, item, currency=currency, on=on) + options_delta(

@@ -13,6 +13,7 @@ from core.access import acting_person
 from core.db import Database
 from core.errors import ErrorCode, Forbidden, NotFound
 from core.models import Invite, Person, PersonRole
+from core.models.people import roles_loaded
 from core.roles import Role
 from core.use_cases.people import PersonView, person_view
 
@@ -61,7 +62,7 @@ async def accept_invite(
             raise Forbidden(ErrorCode.INVITE_USED)
         if invite.expires_at <= now:
             raise Forbidden(ErrorCode.INVITE_EXPIRED, expired_at=invite.expires_at.isoformat())
-        person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id).options(roles_loaded()))
         if person is None:
             person = Person(
                 telegram_id=telegram_id,

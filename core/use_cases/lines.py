@@ -16,6 +16,7 @@ from core.db import Database
 from core.errors import DomainError, ErrorCode, Forbidden, NotFound
 from core.journal import ActivityKind, EventKind, announce, record
 from core.models import Item, Order, OrderLine, Person
+from core.models.catalogue import with_options
 from core.money import round_money
 from core.pricing import chosen_options, list_price, options_delta
 from core.stages import EDITABLE_STAGES, Stage
@@ -113,7 +114,7 @@ async def update_line(
             line,
             order,
             actor,
-            item=line.item,
+            item=await _item(session, line.item_id),
             quantity=line.quantity if quantity is NO_CHANGE else quantity,
             required_by=line.required_by if required_by is NO_CHANGE else required_by,
             options=current_options if options is NO_CHANGE else options,
@@ -180,7 +181,7 @@ async def _editable_order(session: AsyncSession, order_id: int, actor: Person, e
 
 
 async def _item(session: AsyncSession, item_id: int) -> Item:
-    item = await session.get(Item, item_id)
+    item = await session.get(Item, item_id, options=[with_options()], populate_existing=True)
     if item is None:
         raise NotFound(ErrorCode.ITEM_NOT_FOUND, value=str(item_id))
     return item

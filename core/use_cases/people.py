@@ -15,6 +15,7 @@ from core.access import person_by_telegram_id
 from core.db import Database
 from core.errors import Conflict, DomainError, ErrorCode, NotFound
 from core.models import Person, PersonRole
+from core.models.people import roles_loaded
 from core.roles import Role
 
 
@@ -112,12 +113,12 @@ async def identify(db: Database, *, telegram_id: int) -> PersonView | None:
 
 async def list_people(db: Database) -> tuple[PersonView, ...]:
     async with db.reading() as session:
-        people = await session.scalars(select(Person).order_by(Person.full_name))
+        people = await session.scalars(select(Person).order_by(Person.full_name).options(roles_loaded()))
         return tuple(person_view(person) for person in people)
 
 
 async def _by_telegram_id(session: AsyncSession, telegram_id: int) -> Person:
-    person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+    person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id).options(roles_loaded()))
     if person is None:
         raise NotFound(ErrorCode.PERSON_NOT_FOUND, value=str(telegram_id))
     return person

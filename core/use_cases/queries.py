@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -12,7 +13,7 @@ from core import validation
 from core.access import SEES_ALL, acting_person, order_to_read
 from core.db import Database
 from core.errors import DomainError, ErrorCode
-from core.models import Activity, Counterparty, Order, Person
+from core.models import Activity, Contract, Counterparty, Order, PaymentTerms, Person
 from core.models.base import summed
 from core.money import Money
 from core.stages import Stage
@@ -64,22 +65,23 @@ async def list_orders(
             .group_by(Order.currency)
             .order_by(Order.currency)
         )
-        rows = await session.scalars(
-            _page(select(Order).join(Order.counterparty).where(*conditions), offset=offset, limit=limit)
-        )
+        rows = await session.execute(_page(_row_columns().where(*conditions), offset=offset, limit=limit))
         return OrderPage(
             rows=tuple(
                 OrderRow(
-                    id=order.id,
-                    number=order.number,
-                    stage=Stage(order.stage),
-                    counterparty_name=order.counterparty.name,
-                    responsible_name=order.responsible.full_name,
-                    total=Money(order.total_amount, order.currency),
-                    created_at=order.created_at,
-                    version=order.version,
+                    id=row.id,
+                    number=row.number,
+                    stage=Stage(row.stage),
+                    counterparty_name=row.counterparty_name,
+                    responsible_name=row.responsible_name,
+                    total=Money(row.total_amount, row.currency),
+                    created_at=row.created_at,
+                    version=row.version,
+                    counterparty_tax_id=row.tax_id,
+                    contract_number=row.contract_number,
+                    payment_terms_name=row.payment_terms_name,
                 )
-                for order in rows
+                for row in rows
             ),
             total_count=int(count or 0),
             totals=tuple(Money(amount, currency) for currency, amount in totals),
@@ -142,7 +144,31 @@ def _conditions(filters: OrderFilter, viewer: Person) -> list[ColumnElement[bool
     return conditions
 
 
-def _page(query: Select[Order], *, offset: int, limit: int) -> Select[Order]:
+def _row_columns() -> Select[*tuple[Any, ...]]:
+    """A registry row's columns only: no order objects with their lines, steps and people."""
+    return (
+        select(
+            Order.id,
+            Order.number,
+            Order.stage,
+            Order.total_amount,
+            Order.currency,
+            Order.created_at,
+            Order.version,
+            Counterparty.name.label("counterparty_name"),
+            Counterparty.tax_id,
+            Person.full_name.label("responsible_name"),
+            Contract.number.label("contract_number"),
+            PaymentTerms.name.label("payment_terms_name"),
+        )
+        .join(Counterparty, Counterparty.id == Order.counterparty_id)
+        .join(Person, Person.id == Order.responsible_id)
+        .outerjoin(Contract, Contract.id == Order.contract_id)
+        .outerjoin(PaymentTerms, PaymentTerms.id == Order.payment_terms_id)
+    )
+
+
+def _page(query: Select[*tuple[Any, ...]], *, offset: int, limit: int) -> Select[*tuple[Any, ...]]:
     return query.order_by(Order.created_at.desc(), Order.id.desc()).offset(offset).limit(limit)
 
 

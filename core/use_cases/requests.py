@@ -14,6 +14,7 @@ from core.db import Database
 from core.errors import DomainError, ErrorCode, Forbidden, NotFound
 from core.journal import ActivityKind, EventKind, announce, record
 from core.models import Counterparty, Order, Person
+from core.models.people import roles_loaded
 from core.money import DEFAULT_CURRENCY
 from core.numbering import next_order_number
 from core.roles import Role
@@ -106,7 +107,7 @@ async def _register(
         if responsible_id is not None and responsible_id != actor.id:
             if not actor.has_role(Role.HEAD):
                 raise Forbidden(ErrorCode.NOT_ALLOWED, action="assign", stage=Stage.REQUEST.value)
-            named = await session.get(Person, responsible_id)
+            named = await session.get(Person, responsible_id, options=[roles_loaded()])
             if named is None or not named.active or not named.has_role(Role.MANAGER, Role.HEAD):
                 raise NotFound(ErrorCode.PERSON_NOT_FOUND, value=str(responsible_id))
             responsible = named

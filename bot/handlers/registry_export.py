@@ -1,0 +1,85 @@
+"""/export: the registry with the person's current filters (or their last search) as an XLSX file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot.export import ExportRow, registry_workbook
+from bot.handlers.registry_filters import RegistryFilters, load_filters, may_choose_whose
+from bot.handlers.registry_view import local_day
+from bot.staff import Staff, for_staff
+from core import use_cases as uc
+from core.views import OrderPage, OrderRow
+from templates import language, render_plain
+from templates.catalogue import translations
+from templates.labels import STAGES, namer
+
+BATCH = 100  # the most the core gives in one page
+CENT = Decimal("0.01")
+
+
+@for_staff
+async def export_command(staff: Staff) -> None:
+    """/export: every order the registry's filters match, all pages, as a spreadsheet with a caption."""
+    chosen = await load_filters(staff)
+    first, rows = await all_rows(staff, chosen)
+    whose = may_choose_whose(staff)
+    if not rows:
+        await staff.send(staff.text("bot/registry/export_nothing.html.j2", filters=chosen, whose=whose))
+        return
+    chat = staff.update.effective_chat
+    assert chat is not None
+    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)  # a long registry takes a moment
+    title, *headers = render_plain("bot/registry/export_columns.html.j2", lang=staff.lang).splitlines()
+    stage_name = namer(STAGES, translations(language(staff.lang)).gettext)
+    exported = [export_row(row, time_zone=staff.person.time_zone, stage_name=stage_name) for row in rows]
+    workbook = registry_workbook(exported, headers=headers, title=title)
+    today = local_day(staff.services.now(), staff.person.time_zone)
+    await chat.send_document(
+        InputFile(workbook, filename=f"orders-{today.isoformat()}.xlsx"),
+        caption=staff.text("bot/registry/export_caption.html.j2", page=first, filters=chosen, whose=whose),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+async def all_rows(staff: Staff, chosen: RegistryFilters) -> tuple[OrderPage, list[OrderRow]]:
+    """Every row the filters match, page after page; the first page carries the count and totals."""
+    order_filter = chosen.order_filter(staff)
+    pages: list[OrderPage] = []
+    while not pages or pages[-1].has_next:
+        pages.append(
+            await uc.list_orders(
+                staff.services.db,
+                viewer_id=staff.person.id,
+                filters=order_filter,
+                offset=len(pages) * BATCH,
+                limit=BATCH,
+            )
+        )
+    return pages[0], [row for page in pages for row in page.rows]
+
+
+def export_row(row: OrderRow, *, time_zone: str, stage_name: Callable[[object], str]) -> ExportRow:
+    """One order as the file shows it: the registry's row carries everything, the card is not read."""
+    return ExportRow(
+        number=row.number,
+        created_on=local_day(row.created_at, time_zone),
+        stage=stage_name(row.stage),
+        counterparty=row.counterparty_name,
+        tax_id=row.counterparty_tax_id or "",
+        responsible=row.responsible_name,
+        contract=row.contract_number or "",
+        payment_terms=row.payment_terms_name or "",
+        total=row.total.amount.quantize(CENT),
+        currency=row.total.currency,
+    )
+
+
+def handlers() -> list[BaseHandler[Update, Any, Any]]:
+    return [CommandHandler("export", export_command, filters=filters.ChatType.PRIVATE)]
