@@ -24,7 +24,8 @@ async def acting_person(session: AsyncSession, person_id: int) -> Person:
 
 
 async def person_by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
-    person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id).options(roles_loaded()))
+    found = await session.execute(select(Person).where(Person.telegram_id == telegram_id).options(roles_loaded()))
+    person = found.unique().scalar_one_or_none()
     return person if person is not None and person.active else None
 
 

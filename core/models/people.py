@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, String, Time, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from core.models.base import Base, Money, UTCDateTime
@@ -48,8 +48,9 @@ class Person(Base):
 
 
 def roles_loaded() -> _AbstractLoad:
-    """The loader option for a query of people whose roles will be checked."""
-    return selectinload(Person.role_rows)
+    """The loader option for a query of people whose roles will be checked (in the same query: a
+    person has a role or two, and every tap identifies someone)."""
+    return joinedload(Person.role_rows)
 
 
 class PersonRole(Base):

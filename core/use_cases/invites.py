@@ -62,7 +62,8 @@ async def accept_invite(
             raise Forbidden(ErrorCode.INVITE_USED)
         if invite.expires_at <= now:
             raise Forbidden(ErrorCode.INVITE_EXPIRED, expired_at=invite.expires_at.isoformat())
-        person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id).options(roles_loaded()))
+        found = await session.execute(select(Person).where(Person.telegram_id == telegram_id).options(roles_loaded()))
+        person = found.unique().scalar_one_or_none()
         if person is None:
             person = Person(
                 telegram_id=telegram_id,

@@ -113,12 +113,13 @@ async def identify(db: Database, *, telegram_id: int) -> PersonView | None:
 
 async def list_people(db: Database) -> tuple[PersonView, ...]:
     async with db.reading() as session:
-        people = await session.scalars(select(Person).order_by(Person.full_name).options(roles_loaded()))
+        people = (await session.scalars(select(Person).order_by(Person.full_name).options(roles_loaded()))).unique()
         return tuple(person_view(person) for person in people)
 
 
 async def _by_telegram_id(session: AsyncSession, telegram_id: int) -> Person:
-    person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id).options(roles_loaded()))
+    found = await session.execute(select(Person).where(Person.telegram_id == telegram_id).options(roles_loaded()))
+    person = found.unique().scalar_one_or_none()
     if person is None:
         raise NotFound(ErrorCode.PERSON_NOT_FOUND, value=str(telegram_id))
     return person

@@ -57,13 +57,14 @@ async def list_orders(
     async with db.reading() as session:
         viewer = await acting_person(session, viewer_id)
         conditions = _conditions(filters, viewer)
-        count = await session.scalar(select(func.count(Order.id)).join(Order.counterparty).where(*conditions))
-        totals = await session.execute(
-            select(Order.currency, summed(Order.total_amount, scale=2))
-            .join(Order.counterparty)
-            .where(*conditions)
-            .group_by(Order.currency)
-            .order_by(Order.currency)
+        by_currency = list(
+            await session.execute(
+                select(Order.currency, func.count(Order.id), summed(Order.total_amount, scale=2))
+                .join(Order.counterparty)
+                .where(*conditions)
+                .group_by(Order.currency)
+                .order_by(Order.currency)
+            )
         )
         rows = await session.execute(_page(_row_columns().where(*conditions), offset=offset, limit=limit))
         return OrderPage(
@@ -83,8 +84,8 @@ async def list_orders(
                 )
                 for row in rows
             ),
-            total_count=int(count or 0),
-            totals=tuple(Money(amount, currency) for currency, amount in totals),
+            total_count=sum(int(count) for _, count, _ in by_currency),
+            totals=tuple(Money(amount, currency) for currency, _, amount in by_currency),
             offset=offset,
             limit=limit,
         )
