@@ -46,7 +46,9 @@ def _create_engine(url: str, *, echo: bool, sqlite: bool) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    # A session always ends its transaction before it gives the connection back, so the pool's own
+    # rollback on return would be one more trip to SQLite's thread for nothing.
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, pool_reset_on_return=None)
     _serialise_sqlite_writers(engine)
     return engine
 
