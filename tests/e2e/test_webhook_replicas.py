@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ async def replica(sandbox: SandboxClient, db: Database) -> Application[Any, Any,
 
 async def test_a_conversation_started_on_one_replica_goes_on_on_another(tmp_path: Path, demo_template: Path) -> None:
     path = tmp_path / "shared.sqlite3"
-    path.write_bytes(demo_template.read_bytes())
+    shutil.copy(demo_template, path)
     db = Database(sqlite_url(path))
     async with running_sandbox() as sandbox:
         manager = sandbox.user(MANAGER, first_name="Анна", language_code="ru")
