@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import Application
+from telegram import Message, Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bench.echo import echo_bot_rate, rate_of
 from bench.registry import Figure, benchmark
@@ -92,7 +93,30 @@ async def registries_on_screen(db: Database, client: SandboxClient) -> dict[int,
     return listings
 
 
-async def taps_a_second(db: Database, client: SandboxClient, tap: TapData, *, taps: int = TAPS) -> float:
+async def bare_tap(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The least any tap costs: answer it and edit the message (to text that differs each time)."""
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    await query.answer()
+    await query.message.edit_text(f"{query.data} {update.update_id}")
+
+
+def bare_application(_db: Database, client: SandboxClient) -> Application[Any, Any, Any, Any, Any, Any]:
+    application = (
+        Application.builder().token(client.token).base_url(client.bot_api_url).base_file_url(client.file_url).build()
+    )
+    application.add_handler(CallbackQueryHandler(bare_tap))
+    return application
+
+
+async def taps_a_second(
+    db: Database,
+    client: SandboxClient,
+    tap: TapData,
+    *,
+    taps: int = TAPS,
+    application: Callable[[Database, SandboxClient], Application[Any, Any, Any, Any, Any, Any]] | None = None,
+) -> float:
     """Taps answered a second: every person's taps queued, then the bot started and timed."""
     listings = await registries_on_screen(db, client)
     for n in range(taps):
@@ -107,17 +131,23 @@ async def taps_a_second(db: Database, client: SandboxClient, tap: TapData, *, ta
     calls = client.emulator.stats.calls
     before = calls["answerCallbackQuery"]
     return await rate_of(
-        bot_application(db, client), count=taps, answered=lambda: calls["answerCallbackQuery"] - before
+        (application or bot_application)(db, client), count=taps, answered=lambda: calls["answerCallbackQuery"] - before
     )
 
 
-async def bot_rate(tap: TapData, *, taps: int = TAPS, strict: bool = False) -> float:
+async def bot_rate(
+    tap: TapData,
+    *,
+    taps: int = TAPS,
+    strict: bool = False,
+    application: Callable[[Database, SandboxClient], Application[Any, Any, Any, Any, Any, Any]] | None = None,
+) -> float:
     """Taps a second of the real bot on a fresh demo database and a fresh emulator."""
     running = await start(strict=strict)
     client = SandboxClient(running.base_url, running=running, timeout=30)
     try:
         async with demo_database() as db:
-            return await taps_a_second(db, client, tap, taps=taps)
+            return await taps_a_second(db, client, tap, taps=taps, application=application)
     finally:
         await client.close()
         await running.stop()
@@ -125,15 +155,18 @@ async def bot_rate(tap: TapData, *, taps: int = TAPS, strict: bool = False) -> f
 
 @benchmark
 async def bot_taps() -> list[Figure]:
-    echo, cards, pages = [], [], []
+    echo, bare, cards, pages = [], [], [], []
     for _ in range(ROUNDS):  # alternated, best of each, so a noisy moment does not hurt one side only
         echo.append(await echo_bot_rate(through="emulator"))
+        bare.append(await bot_rate(page_tap, application=bare_application))
         cards.append(await bot_rate(card_tap))
         pages.append(await bot_rate(page_tap))
     reference = max(echo)
     people = len(PEOPLE)
     return [
         Figure("echo bot through the emulator (this run)", reference, "updates/s"),
+        # A tap costs two Bot API calls (answer, edit) where an echo costs one: this is the ceiling of any tap.
+        Figure(f"bare taps (answer + edit, no work), {people} people", max(bare), "taps/s", reference, "echo bot"),
         Figure(f"order cards opened from the registry, {people} people", max(cards), "taps/s", reference, "echo bot"),
         Figure(f"registry pages turned (◀ ▶), {people} people", max(pages), "taps/s", reference, "echo bot"),
     ]
