@@ -7,6 +7,7 @@ and makes sure every callback query is answered exactly once.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
@@ -15,7 +16,7 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.services import Services, services
@@ -100,6 +101,12 @@ def for_staff(handler: StaffHandler) -> Callable[[Update, ContextTypes.DEFAULT_T
             await handler(staff)
         except DomainError as refusal:
             await staff_refused(staff, refusal)
+        except TelegramError:
+            raise  # Telegram itself failed: nothing to tell the person through it; the error handler logs it
+        except Exception:
+            # A fault of ours: the person hears that it failed and that nothing is lost, not silence.
+            log.exception("handler %s failed for person %s", handler.__name__, person.id)
+            await staff_failed(staff)
         finally:
             await staff.answer()
 
@@ -112,6 +119,15 @@ async def staff_refused(staff: Staff, refusal: DomainError) -> None:
         await staff.answer(text, alert=True)
     else:
         await staff.send(text)
+
+
+async def staff_failed(staff: Staff) -> None:
+    text = staff.text("bot/failed.html.j2")
+    with contextlib.suppress(TelegramError):
+        if staff.query is not None and not staff.answered:
+            await staff.answer(text, alert=True)
+        else:
+            await staff.send(text)
 
 
 async def refuse_stranger(update: Update, lang: str) -> None:

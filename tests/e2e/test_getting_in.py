@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.e2e.conftest import ADMIN, MANAGER, RunningBot
 
 
@@ -69,3 +71,17 @@ async def test_an_invitation_link_names_the_bot(running_bot: RunningBot) -> None
     admin = running_bot.user(ADMIN)
     await admin.send("/invite manager")
     assert re.search(r"https://t\.me/sandbox_bot\?start=i_[\w-]+", admin.last_message.text)
+
+
+async def test_a_fault_of_ours_is_owned_up_to_not_met_with_silence(
+    running_bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core import use_cases
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(use_cases, "get_order", broken)
+    manager = running_bot.user(MANAGER)
+    await manager.send("/order 1")
+    assert "Не получилось" in manager.last_message.text and "сохранено" in manager.last_message.text

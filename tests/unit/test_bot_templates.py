@@ -217,6 +217,7 @@ CONTEXTS: dict[str, Contexts] = {
     "bot/action_label.html.j2": [{"action": action.value} for action in Action],
     "bot/action_unavailable.html.j2": [{"card": CARD}],
     "bot/button_unknown.html.j2": [{}],
+    "bot/failed.html.j2": [{}],
     "bot/card.html.j2": card_pages,
     "bot/card_changed.html.j2": [{"card": CARD, "changes": journal()}, {"card": CARD, "changes": []}],
     "bot/done.html.j2": [{"action": action.value} for action in Action],
