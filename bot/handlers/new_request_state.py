@@ -142,13 +142,6 @@ def chosen(offer: ItemOffer, options: dict[str, str]) -> list[tuple[str, str, De
     return rows
 
 
-def unit_price(offer: ItemOffer, options: dict[str, str]) -> Decimal | None:
-    """The list price with the chosen options, as the core will price the line (None without a price)."""
-    if offer.price is None:
-        return None
-    return offer.price + sum((delta for _, _, delta in chosen(offer, options)), Decimal(0))
-
-
 def next_option(item: ItemOffer, options: dict[str, str]) -> tuple[int, OptionChoice]:
     for index, choice in enumerate(item.options):
         if choice.option not in options:

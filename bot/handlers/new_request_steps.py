@@ -22,7 +22,6 @@ from bot.handlers.new_request_state import (
     on_tap,
     on_typed,
     save,
-    unit_price,
 )
 from bot.staff import Staff
 from core import use_cases as uc
@@ -58,7 +57,7 @@ async def question(staff: Staff, state: dict[str, Any], item: ItemOffer | None =
     line = state["line"]
     item = item or await offer(staff, line["item_id"])
     context = {"request": state, "offer": item, "chosen": chosen(item, line["options"])}
-    context["unit_price"] = unit_price(item, line["options"])
+    context["unit_price"] = item.price_with(line["options"])
     if step == Step.OPTION:
         index, choice = next_option(item, line["options"])
         rows = [

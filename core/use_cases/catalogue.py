@@ -142,6 +142,15 @@ class ItemOffer:
     def available(self) -> Decimal:
         return max(self.on_hand - self.reserved, Decimal(0))
 
+    def price_with(self, options: Mapping[str, str]) -> Decimal | None:
+        """The unit price with the options chosen so far (the others at no extra), as a line is priced."""
+        if self.price is None:
+            return None
+        deltas = (
+            delta for choice in self.options for value, delta in choice.values if options.get(choice.option) == value
+        )
+        return self.price + sum(deltas, Decimal(0))
+
 
 async def find_counterparties(db: Database, *, text: str, limit: int = 6) -> tuple[CounterpartyChoice, ...]:
     """Counterparties by part of the name or by tax id, best match first."""

@@ -88,3 +88,11 @@ async def test_the_contracts_offered_are_the_counterpartys_in_force(db: Database
     assert await uc.list_contracts(db, counterparty_id=world.customer, on=NOW.date().replace(year=2027)) == ()
     assert await uc.list_contracts(db, counterparty_id=world.other_customer, on=NOW.date()) == ()
     assert [t.name for t in await uc.list_payment_terms(db)] == ["50% предоплата, 50% по отгрузке"]
+
+
+async def test_an_offer_prices_the_options_chosen_so_far(db: Database) -> None:
+    world = await make_world(db)
+    offer = await uc.item_offer(db, item_id=world.fan, on=NOW.date())
+    assert offer.price_with({}) == Decimal("2500.50")
+    assert offer.price_with({"Исполнение": "IP54"}) == Decimal("2800.50")
+    assert offer.price_with({"Исполнение": "unknown"}) == Decimal("2500.50")

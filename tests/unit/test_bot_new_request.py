@@ -12,7 +12,6 @@ import pytest
 
 import templates
 from bot.handlers.new_request_quick import preview_text, read_options, ready
-from bot.handlers.new_request_state import unit_price
 from core.money import Money
 from core.policy import Action
 from core.stages import Stage
@@ -41,7 +40,7 @@ def test_options_named_after_the_code_are_taken_whole_words_only() -> None:
     options, defaulted, problem = read_options(FAN, "1.1 квт ухл1")
     assert options == {"Двигатель": "1.1 кВт", "Климатическое исполнение": "УХЛ1"}
     assert defaulted == [] and not problem
-    assert unit_price(FAN, options) == Decimal("69100")
+    assert FAN.price_with(options) == Decimal("69100")
 
 
 def test_options_not_named_take_their_base_value_and_are_marked() -> None:
