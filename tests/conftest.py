@@ -39,25 +39,44 @@ async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+async def create_database(name: str, *, template: str | None = None) -> str:
+    """A new database on the test server (a copy of `template` if named); its SQLAlchemy URL."""
+    server = make_url(PG_URL)
+    admin = await asyncpg.connect(_admin_dsn())
+    copy = f' TEMPLATE "{template}"' if template else ""
+    await admin.execute(f'CREATE DATABASE "{name}"{copy}')
+    await admin.close()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+async def drop_database(name: str) -> None:
+    admin = await asyncpg.connect(_admin_dsn())
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+def _admin_dsn() -> str:
+    server = make_url(PG_URL)
+    return server.set(drivername="postgresql", database=server.database or "postgres").render_as_string(False)
+
+
+def run_database_name(purpose: str) -> str:
+    """A name no other test run uses, so runs on one server never meet."""
+    return f"orderbot_{purpose}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+
 @pytest.fixture(scope="session")
 async def postgres_url() -> AsyncIterator[str]:
     """A database of this test run's own on the PostgreSQL server, dropped afterwards."""
     if not PG_URL:
         pytest.skip(NO_PG)
-    server = make_url(PG_URL)
-    name = f"orderbot_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    dsn = server.set(drivername="postgresql", database=server.database or "postgres").render_as_string(False)
-    admin = await asyncpg.connect(dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    url = server.set(database=name).render_as_string(hide_password=False)
+    name = run_database_name("test")
+    url = await create_database(name)
     db = Database(url)
     await upgrade(db)
     await db.dispose()
     yield url
-    admin = await asyncpg.connect(dsn)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
+    await drop_database(name)
 
 
 async def empty_postgres(url: str) -> Database:

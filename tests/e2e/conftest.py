@@ -24,7 +24,7 @@ from core.demo_data import load_demo_data
 from core.migrate import upgrade
 from core.settings import Settings
 from sandbox.testing import SandboxClient, SandboxUser, running_sandbox
-from tests.conftest import sqlite_url
+from tests.conftest import NO_PG, PG_URL, create_database, drop_database, run_database_name, sqlite_url
 
 # The demo is loaded as of this moment, and the bot's clock stands a little after it.
 DEMO_NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
@@ -88,11 +88,48 @@ async def stop_bot(application: Application[Any, Any, Any, Any, Any, Any]) -> No
     await application.shutdown()
 
 
+@pytest.fixture(scope="session")
+async def postgres_demo_template() -> AsyncIterator[str]:
+    """A PostgreSQL database with the demo company, which each test's database is copied from."""
+    if not PG_URL:
+        pytest.skip(NO_PG)
+    name = run_database_name("demo")
+    db = Database(await create_database(name))
+    await upgrade(db)
+    await load_demo_data(db, now=DEMO_NOW)
+    await db.dispose()  # a template must have no connections when it is copied
+    yield name
+    await drop_database(name)
+
+
 @pytest.fixture
-async def running_bot(tmp_path: Path, demo_template: Path) -> AsyncIterator[RunningBot]:
+async def sqlite_demo(tmp_path: Path, demo_template: Path) -> AsyncIterator[Database]:
     path = tmp_path / "orderbot.sqlite3"
     shutil.copy(demo_template, path)
     db = Database(sqlite_url(path))
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def postgres_demo(postgres_demo_template: str) -> AsyncIterator[Database]:
+    name = run_database_name("e2e")
+    db = Database(await create_database(name, template=postgres_demo_template))
+    yield db
+    await db.dispose()
+    await drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def demo_db(request: pytest.FixtureRequest) -> Database:
+    """The demo company on each kind of database the bot runs on."""
+    database: Database = request.getfixturevalue(f"{request.param}_demo")
+    return database
+
+
+@pytest.fixture
+async def running_bot(demo_db: Database) -> AsyncIterator[RunningBot]:
+    db = demo_db
     async with running_sandbox() as sandbox:
         application = await start_bot(sandbox, db, lambda: BOT_NOW)
         running = RunningBot(sandbox=sandbox, db=db, application=application, clock=lambda: BOT_NOW)
@@ -100,4 +137,3 @@ async def running_bot(tmp_path: Path, demo_template: Path) -> AsyncIterator[Runn
             yield running
         finally:
             await stop_bot(running.application)
-    await db.dispose()
