@@ -21,6 +21,7 @@ class ActivityKind(StrEnum):
     REJECTED = "rejected"
     RETURNED = "returned"
     CONTRACT_SET = "contract_set"
+    NOTE_SET = "note_set"
     STAGE_MOVED = "stage_moved"
     CANCELLED = "cancelled"
     ARCHIVED = "archived"

@@ -20,6 +20,7 @@ class Action(StrEnum):
     REJECT = "reject"
     RETURN = "return"
     SET_TERMS = "set_terms"
+    NOTE = "note"
     START_EXECUTION = "start_execution"
     SHIP = "ship"
     CLOSE = "close"
@@ -56,7 +57,7 @@ def available_actions(person: Person, order: Order, steps: Sequence[OrderApprova
         if order.lines:
             actions.add(Action.EDIT_LINES)
     if stage in TERMS_STAGES and sales:
-        actions.add(Action.SET_TERMS)
+        actions |= {Action.SET_TERMS, Action.NOTE}
     if stage in (Stage.EXECUTION, Stage.SHIPPED):
         actions.add(Action.PROGRESS)
     for verb, action in _MOVES:

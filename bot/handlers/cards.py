@@ -37,6 +37,7 @@ BUTTON_ORDER: tuple[Action, ...] = (
     Action.ADD_LINE,
     Action.EDIT_LINES,
     Action.SET_TERMS,
+    Action.NOTE,
     Action.SUBMIT,
     Action.WITHDRAW,
     Action.START_EXECUTION,

@@ -25,8 +25,16 @@ from templates import error_message, render_plain
 REASON = "reason"
 QUICK_REASONS = ("other_supplier", "price", "dates")  # offered for a cancel
 VOTES = {Action.REJECT: Decision.REJECT, Action.RETURN: Decision.RETURN}
+TYPED = (Action.CANCEL, Action.NOTE)
+CLEAR_NOTE = frozenset({"-", "—", "–"})  # the other typed answers of this flow, besides the votes
 # Refusals of what was typed: the person types again and the conversation goes on.
 RETYPE = frozenset({ErrorCode.REASON_REQUIRED, ErrorCode.TEXT_EMPTY, ErrorCode.TEXT_TOO_LONG})
+
+
+@on_action(Action.NOTE)
+async def note(staff: Staff, card: OrderCard, action: str, _args: tuple[str, ...]) -> None:
+    """Ask for the order's note (what the customer said that the lines do not); typed, like a reason."""
+    await ask_reason(staff, card, action)
 
 
 @on_action(Action.CANCEL, Action.REJECT, Action.RETURN)
@@ -64,7 +72,7 @@ async def ask_reason(staff: Staff, card: OrderCard, action: str) -> None:
 async def reason_typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
     """The typed reason: decide with it, or say what to type and keep asking."""
     order_id, version, action = state.get("order_id"), state.get("version"), str(state.get("action"))
-    if not isinstance(order_id, int) or not isinstance(version, int) or action not in (Action.CANCEL, *VOTES):
+    if not isinstance(order_id, int) or not isinstance(version, int) or action not in (*TYPED, *VOTES):
         await end_flow(staff)
         await staff.send(staff.text("bot/not_understood.html.j2"))
         return
@@ -97,6 +105,16 @@ async def ask_again(staff: Staff, state: dict[str, Any], refusal: DomainError) -
 def decision(staff: Staff, order_id: int, action: str, reason: str, *, version: int) -> Awaitable[OrderCard]:
     """The core's verb for the decision: a cancel, or an approver's vote."""
     db, now = staff.services.db, staff.services.now()
+    if action == Action.NOTE:
+        cleared = reason.strip() in CLEAR_NOTE  # Telegram sends no empty message: a dash says "nothing"
+        return uc.set_note(
+            db,
+            actor_id=staff.person.id,
+            order_id=order_id,
+            note="" if cleared else reason,
+            now=now,
+            expected_version=version,
+        )
     if action == Action.CANCEL:
         return uc.cancel(
             db, actor_id=staff.person.id, order_id=order_id, reason=reason, now=now, expected_version=version

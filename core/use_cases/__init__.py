@@ -13,6 +13,7 @@ from core.use_cases.catalogue import (
 from core.use_cases.drafts import clear_draft, load_draft, save_draft
 from core.use_cases.invites import accept_invite, create_invite
 from core.use_cases.lines import LineInput, add_line, remove_line, update_line
+from core.use_cases.notes import set_note
 from core.use_cases.people import add_person, grant_role, identify, list_people, revoke_role
 from core.use_cases.queries import OrderFilter, get_order, list_orders, order_history
 from core.use_cases.requests import register_request
@@ -51,6 +52,7 @@ __all__ = [
     "revoke_role",
     "save_draft",
     "set_contract_and_terms",
+    "set_note",
     "set_price",
     "submit_for_approval",
     "update_line",

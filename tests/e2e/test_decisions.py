@@ -158,3 +158,21 @@ async def test_a_contract_number_too_long_is_refused_and_can_be_typed_again(runn
     await manager.send("ДП-101")
     await manager.tap("50% предоплата, 50% по отгрузке")
     assert (await order(running_bot, card.id)).contract_number == "ДП-101"
+
+
+async def test_a_note_with_markup_characters_is_kept_shown_escaped_and_cleared_with_a_dash(
+    running_bot: RunningBot,
+) -> None:
+    card = await new_request(running_bot)
+    manager = running_bot.user(MANAGER)
+    await manager.send(f"/order {card.number}")
+    await manager.tap("Примечание")
+    await manager.send("Доставка до 10:00 <script>alert(1)</script> & пропуск на КПП")
+    shown = manager.last_message.text or ""
+    assert "Примечание: Доставка до 10:00 <script>alert(1)</script> & пропуск на КПП" in shown
+    assert (await order(running_bot, card.id)).comment.endswith("& пропуск на КПП")
+    await manager.tap("Примечание")
+    assert any("Сейчас: Доставка до 10:00" in (m.text or "") for m in manager.bot_messages)  # the question
+    await manager.send("-")
+    assert (await order(running_bot, card.id)).comment == ""
+    assert await journal(running_bot, card.id, "note_set") == 2

@@ -279,3 +279,32 @@ async def test_an_unknown_or_inactive_person_is_refused_everything(db: Database)
     with pytest.raises(DomainError) as refusal:
         await uc.register_request(db, actor_id=987654, counterparty_id=world.customer, now=NOW)
     assert refusal.value.code is ErrorCode.NOT_REGISTERED
+
+
+async def test_a_note_is_kept_changed_and_cleared_with_its_old_text_in_the_journal(db: Database) -> None:
+    world = await make_world(db)
+    card = await request_with_line(world)
+    card = await uc.set_note(
+        db, actor_id=world.manager, order_id=card.id, note="Доставка до 10:00, <склад № 2> & пропуск", now=NOW
+    )
+    assert card.comment == "Доставка до 10:00, <склад № 2> & пропуск"
+    card = await uc.set_note(db, actor_id=world.manager, order_id=card.id, note="", now=NOW)
+    assert card.comment == ""
+    history = await uc.order_history(db, viewer_id=world.manager, order_id=card.id)
+    notes = [e.details for group in history for e in group.entries if e.kind == "note_set"]
+    assert notes[-1] == {"from": "Доставка до 10:00, <склад № 2> & пропуск", "to": ""}
+
+
+async def test_a_note_is_refused_when_too_long_or_once_the_order_is_in_execution(db: Database) -> None:
+    world = await make_world(db)
+    card = await request_with_line(world)
+    with pytest.raises(DomainError) as refusal:
+        await uc.set_note(db, actor_id=world.manager, order_id=card.id, note="я" * 2001, now=NOW)
+    assert refusal.value.code is ErrorCode.TEXT_TOO_LONG
+    executing = await order_in(world, Stage.EXECUTION)
+    with pytest.raises(DomainError) as refusal:
+        await uc.set_note(db, actor_id=world.manager, order_id=executing.id, note="Поздно", now=NOW)
+    assert refusal.value.code is ErrorCode.WRONG_STAGE
+    with pytest.raises(DomainError) as refusal:
+        await uc.set_note(db, actor_id=world.planner, order_id=card.id, note="Не моё", now=NOW)
+    assert refusal.value.code is ErrorCode.NOT_ALLOWED

@@ -268,13 +268,15 @@ CONTEXTS: dict[str, Contexts] = {
             "contract": ContractChoice(5, CONTRACT, "value_limited", Decimal(1), date(2026, 1, 1), date(2026, 12, 31)),
         },
     ],
-    "bot/details/placeholder.html.j2": [{"which": which} for which in ("cancel", "reject", "return", "contract")],
+    "bot/details/placeholder.html.j2": [
+        {"which": which} for which in ("cancel", "reject", "return", "contract", "note")
+    ],
     "bot/details/quick_reason.html.j2": [{"which": which} for which in ("other_supplier", "price", "dates")],
     "bot/details/reason_prompt.html.j2": [
-        {"number": CARD.number, "action": action} for action in ("cancel", "reject", "return")
+        {"number": CARD.number, "action": action} for action in ("cancel", "reject", "return", "note")
     ],
     "bot/details/reason_question.html.j2": [
-        {"card": CARD, "action": action} for action in ("cancel", "reject", "return")
+        {"card": CARD, "action": action} for action in ("cancel", "reject", "return", "note")
     ],
 }
 # Each area's own test module keeps the worst cases of its templates.
@@ -355,7 +357,7 @@ def test_a_long_history_pages_back_through_every_entry_once(lang: str) -> None:
 
 def test_placeholders_and_quick_reasons_fit_their_places() -> None:
     for lang in LANGUAGES:
-        for which in ("cancel", "reject", "return", "contract"):
+        for which in ("cancel", "reject", "return", "contract", "note"):
             placeholder = to_plain(rendered("bot/details/placeholder.html.j2", lang, {"which": which}))
             assert 0 < len(placeholder) <= PLACEHOLDER_LIMIT, (lang, which)
         for which in ("other_supplier", "price", "dates"):
