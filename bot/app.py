@@ -44,6 +44,15 @@ async def launch(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     await application.start()
 
 
+async def halt(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop receiving updates, finish the ones under way, and let go of the bot's resources."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
 async def _prepare(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Learn the bot's username (for invitation links) and set the menu strangers see."""
     services: Services = application.bot_data[SERVICES]

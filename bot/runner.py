@@ -11,8 +11,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application, launch
-from bot.services import Services
+from bot.app import build_application, halt, launch
+from bot.services import Services, utc_now
 from bot.settings import BotSettings
 from core.db import Database
 from core.migrate import upgrade
@@ -35,15 +35,14 @@ async def run(settings: Settings, bot_settings: BotSettings) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
     try:
-        async with application:
-            await launch(application)
+        await launch(application)
+        try:
             await receive_updates(application, bot_settings)
             if sandbox is not None:
                 print_sandbox_help(sandbox.base_url, application.bot.username)
             await stop.wait()
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            await application.stop()
+        finally:
+            await halt(application)
     finally:
         if sandbox is not None:
             await sandbox.stop()
@@ -79,7 +78,7 @@ async def start_sandbox(db: Database, settings: Settings, bot_settings: BotSetti
     running = await start_emulator("127.0.0.1", bot_settings.sandbox_port)
     if not await list_people(db):
         await load_demo_data(
-            db, now=_utc_now(), number_prefix=settings.order_number_prefix, number_digits=settings.order_number_digits
+            db, now=utc_now(), number_prefix=settings.order_number_prefix, number_digits=settings.order_number_digits
         )
     configured = bot_settings.model_copy(
         update={"token": make_token(), "api_base_url": running.bot_api_url, "api_file_url": running.file_url}
@@ -98,9 +97,3 @@ def print_sandbox_help(base_url: str, username: str) -> None:
         "planner 1003, accountant 1004.  Stop with Ctrl+C.\n",
         flush=True,
     )
-
-
-def _utc_now() -> Any:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)

@@ -24,6 +24,7 @@ from core.errors import DomainError
 from core.use_cases import identify
 from core.use_cases.people import PersonView
 from templates import error_message, language, render
+from templates.rendering import to_plain
 
 log = logging.getLogger(__name__)
 ALERT_LIMIT = 200  # Telegram cuts callback answers at 200 characters
@@ -58,7 +59,7 @@ class Staff:
             await self.query.answer()
             await self.send(text)
             return
-        await self.query.answer(text=_plain(text) if text else None, show_alert=alert)
+        await self.query.answer(text=to_plain(text) if text else None, show_alert=alert)
 
     async def send(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
         chat = self.update.effective_chat
@@ -134,12 +135,6 @@ async def refuse_stranger(update: Update, lang: str) -> None:
     """Strangers learn that the bot is for staff, and nothing about orders."""
     text = render("bot/stranger.html.j2", lang=lang)
     if update.callback_query is not None:
-        await update.callback_query.answer(_plain(text)[:ALERT_LIMIT], show_alert=True)
+        await update.callback_query.answer(to_plain(text)[:ALERT_LIMIT], show_alert=True)
     elif update.effective_chat is not None:
         await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML)
-
-
-def _plain(text: str) -> str:
-    from templates.rendering import to_plain
-
-    return to_plain(text)

@@ -1,7 +1,8 @@
-"""One-tap decisions on a card: submit, withdraw, approve, start execution, ship, close, archive."""
+"""One-tap decisions on a card: submit, approve, withdraw, start execution, ship, close, archive."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -15,65 +16,33 @@ from core.policy import Action
 from core.stages import Stage
 from core.views import OrderCard
 
-TARGETS = {
-    Action.WITHDRAW: Stage.REQUEST,
-    Action.START_EXECUTION: Stage.EXECUTION,
-    Action.SHIP: Stage.SHIPPED,
-    Action.CLOSE: Stage.CLOSED,
+Change = Callable[..., Awaitable[OrderCard]]
+
+# Each button, and the core verb (with its one fixed argument, if any) a tap on it makes.
+ONE_TAP: dict[Action, tuple[Change, dict[str, Any]]] = {
+    Action.SUBMIT: (uc.submit_for_approval, {}),
+    Action.APPROVE: (uc.vote, {"decision": Decision.APPROVE}),
+    Action.WITHDRAW: (uc.move_stage, {"target": Stage.REQUEST}),
+    Action.START_EXECUTION: (uc.move_stage, {"target": Stage.EXECUTION}),
+    Action.SHIP: (uc.move_stage, {"target": Stage.SHIPPED}),
+    Action.CLOSE: (uc.move_stage, {"target": Stage.CLOSED}),
+    Action.ARCHIVE: (uc.archive, {}),
 }
 
 
-@on_action(Action.SUBMIT)
-async def submit(staff: Staff, card: OrderCard, _action: str, _args: tuple[str, ...]) -> None:
-    """Put the request on the approval route."""
-    change = uc.submit_for_approval(
+@on_action(*ONE_TAP)
+async def one_tap(staff: Staff, card: OrderCard, action: str, _args: tuple[str, ...]) -> None:
+    """Make the button's change against the version of the card that was tapped, and show the result."""
+    verb, fixed = ONE_TAP[Action(action)]
+    change = verb(
         staff.services.db,
         actor_id=staff.person.id,
         order_id=card.id,
         now=staff.services.now(),
         expected_version=card.version,
-    )
-    await act_and_show(staff, card, change, Action.SUBMIT)
-
-
-@on_action(Action.APPROVE)
-async def approve(staff: Staff, card: OrderCard, _action: str, _args: tuple[str, ...]) -> None:
-    """Approve the step waiting for this approver: one tap."""
-    change = uc.vote(
-        staff.services.db,
-        actor_id=staff.person.id,
-        order_id=card.id,
-        decision=Decision.APPROVE,
-        now=staff.services.now(),
-        expected_version=card.version,
-    )
-    await act_and_show(staff, card, change, Action.APPROVE)
-
-
-@on_action(*TARGETS)
-async def move(staff: Staff, card: OrderCard, action: str, _args: tuple[str, ...]) -> None:
-    """Move the order one stage on (or back from approval)."""
-    change = uc.move_stage(
-        staff.services.db,
-        actor_id=staff.person.id,
-        order_id=card.id,
-        target=TARGETS[Action(action)],
-        now=staff.services.now(),
-        expected_version=card.version,
+        **fixed,
     )
     await act_and_show(staff, card, change, action)
-
-
-@on_action(Action.ARCHIVE)
-async def archive(staff: Staff, card: OrderCard, _action: str, _args: tuple[str, ...]) -> None:
-    change = uc.archive(
-        staff.services.db,
-        actor_id=staff.person.id,
-        order_id=card.id,
-        now=staff.services.now(),
-        expected_version=card.version,
-    )
-    await act_and_show(staff, card, change, Action.ARCHIVE)
 
 
 def handlers() -> list[BaseHandler[Update, Any, Any]]:

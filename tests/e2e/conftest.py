@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application, launch
+from bot.app import build_application, halt, launch
 from bot.services import Services
 from bot.settings import BotSettings
 from core.db import Database
@@ -82,10 +82,7 @@ async def start_bot(
 
 
 async def stop_bot(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    assert application.updater is not None
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
+    await halt(application)
 
 
 @pytest.fixture(scope="session")
