@@ -161,8 +161,8 @@ async def wait_for_bot(request: web.Request) -> web.Response:
     if "update_id" in request.query and world.tracks_processing:
         processed = functools.partial(world.processed_updates.__contains__, _query_int(request, "update_id"))
     settled = await wait_until_settled(
-        chat, after_revision=after, query=query, quiet=quiet, within=_timeout(request), follow_up=follow_up,
-        processed=processed,
+        chat, clock=_emulator(request).clock, after_revision=after, query=query, quiet=quiet,
+        within=_timeout(request), follow_up=follow_up, processed=processed,
     )
     return _json({"ok": True, "settled": settled, "exact": processed is not None,
                   **render_chat(world, chat, _base_url(request))})

@@ -147,7 +147,7 @@ class Emulator:
         self.limits.configure(realistic=False)
         self.stats = Stats()
         self.contract_violations.clear()
-        self.clock.offset = 0.0
+        self.clock.reset()
 
     async def close(self) -> None:
         self._closing.set()

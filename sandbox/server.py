@@ -84,7 +84,7 @@ async def _answer(call: Call, handler: Callable[[Call], Awaitable[Any]], spec: c
     emulator, world = call.emulator, call.world
     chat = _touched_chat(world, call.params)
     if chat is not None:
-        chat.bot_call_started()
+        chat.bot_call_started(emulator.clock.monotonic())
     try:
         if emulator.limits.realistic and chat is not None:
             retry_after = emulator.limits.retry_after(world.bot.id, spec.name, chat.id, chat.type)
@@ -96,7 +96,7 @@ async def _answer(call: Call, handler: Callable[[Call], Awaitable[Any]], spec: c
         return _refusal(emulator, refusal)
     finally:
         if chat is not None:
-            chat.bot_call_ended()
+            chat.bot_call_ended(emulator.clock.monotonic())
     body: dict[str, Any] = {"ok": True, "result": result}
     if isinstance(result, Answer):
         body = {"ok": True, "result": result.result, "description": result.description}

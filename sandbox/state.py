@@ -4,11 +4,8 @@ Each bot (told apart by the number in its token) has its own world, as bots do o
 chats, message ids, file ids and update queue.
 """
 
-import asyncio
-import contextlib
 import itertools
 import secrets
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +13,7 @@ from sandbox import errors
 from sandbox.clock import Clock
 from sandbox.entities import Entity
 from sandbox.markup import Markup, is_inline
+from sandbox.signals import Signal, Waiters
 from sandbox.update_queue import UpdateQueue
 from sandbox.webhook import Webhook
 
@@ -143,8 +141,9 @@ class Chat:
     chat_action: str | None = None
     menu_button: dict[str, Any] | None = None
     bot_calls_in_flight: int = 0
-    last_bot_call: float = 0.0  # time.monotonic() of the last Bot API call that touched this chat
-    _signal: asyncio.Event | None = None
+    last_bot_call: float = 0.0  # Clock.monotonic() of the last Bot API call that touched this chat
+    changed: Signal = field(default_factory=Signal, repr=False)  # fired on every revision and call's end
+    waiting_readers: Waiters = field(default_factory=Waiters, repr=False)  # the control API's waits on it
 
     def to_api(self) -> dict[str, Any]:
         if self.type == "private" and self.user is not None:
@@ -169,28 +168,19 @@ class Chat:
         self.wake()
         return self.revision
 
-    def bot_call_started(self) -> None:
+    def bot_call_started(self, now: float) -> None:
+        """A Bot API call touching this chat began at `now` (Clock.monotonic())."""
         self.bot_calls_in_flight += 1
-        self.last_bot_call = time.monotonic()
+        self.last_bot_call = now
 
-    def bot_call_ended(self) -> None:
+    def bot_call_ended(self, now: float) -> None:
         self.bot_calls_in_flight -= 1
-        self.last_bot_call = time.monotonic()
+        self.last_bot_call = now
         self.wake()
 
     def wake(self) -> None:
-        if self._signal is not None:
-            self._signal.set()
-            self._signal = None
-
-    async def wait_signal(self, within: float) -> None:
-        """Sleep until the chat changes, a bot call in it ends, or `within` seconds pass."""
-        if within <= 0:
-            return
-        if self._signal is None:
-            self._signal = asyncio.Event()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._signal.wait(), within)
+        """Whoever waits on the chat looks again."""
+        self.changed.fire()
 
 
 @dataclass(eq=False)

@@ -15,7 +15,8 @@ Waiting (see README.md, "Waiting for the bot"): after `await sandbox.track(appli
 Application tells the sandbox when it has handled each update, and `send`/`tap` return exactly
 then. Untracked, `send` waits until the chat changed after the person's message, `tap` until the
 bot answered the callback query; then both wait until the bot has made no call touching the chat
-for `quiet` seconds (`follow_up` seconds when answering the tap is all the bot has done yet). A bot
+for `quiet` seconds (`follow_up` seconds when answering the tap is all the bot has done yet), as the
+emulator's clock counts them (advance_clock lets them pass at once). A bot
 that stays silent past `within` fails the test with an AssertionError that shows the end of the
 chat.
 """
@@ -26,9 +27,10 @@ from typing import Any
 
 import aiohttp
 
-from sandbox.chat_view import Button, CallbackAnswer, ChatMessage, Reaction, SentFile, transcript_tail
+from sandbox.client_model import Button, CallbackAnswer, ChatMessage, Reaction, SentFile, transcript_tail
 from sandbox.emulator import Emulator
 from sandbox.server import RunningSandbox, start
+from sandbox.state import BotWorld
 
 __all__ = [
     "DEFAULT_TOKEN", "Button", "CallbackAnswer", "ChatMessage", "Reaction", "SandboxClient", "SandboxUser",
@@ -88,6 +90,12 @@ class SandboxClient:
         if self.running is None:
             raise RuntimeError("the sandbox runs in another process; use the control API")
         return self.running.emulator
+
+    @property
+    def world(self) -> BotWorld:
+        """This bot's world in the emulator, when it runs in this process: its chats, update queue and
+        webhook, with the events a test may wait on (README.md, "Events to wait on")."""
+        return self.emulator.world_for_bot(self.bot_id)
 
     def user(self, user_id: int, *, first_name: str | None = None, last_name: str | None = None,
              username: str | None = None, language_code: str | None = None) -> "SandboxUser":

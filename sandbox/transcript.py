@@ -1,4 +1,4 @@
-"""A chat as a test reads it, and the wait for the bot to finish reacting in it.
+"""A chat as the control API shows it (the transcript), and the waits for the bot to react in it.
 
 Every change in a chat (a message from either side, an edit, a deletion, a tap, a callback answer,
 a block) raises the chat's revision by one. A reaction is *settled* when the awaited change has
@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.bot_commands import visible_commands
+from sandbox.clock import Clock
+from sandbox.signals import wait_any
 from sandbox.state import BotWorld, CallbackQuery, Chat, Message
 
 
@@ -78,18 +80,14 @@ def _render_callback(query: CallbackQuery) -> dict[str, Any]:
 
 async def wait_for_revision(chat: Chat, after: int, within: float) -> bool:
     """Wait until the chat's revision passes `after`; whether it did `within` that many seconds."""
-    deadline = time.monotonic() + within
-    while chat.revision <= after:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        await chat.wait_signal(remaining)
-    return True
+    with chat.waiting_readers.one():
+        return await chat.changed.until(lambda: chat.revision > after, within=within)
 
 
 async def wait_until_settled(
     chat: Chat,
     *,
+    clock: Clock,
     after_revision: int,
     query: CallbackQuery | None,
     quiet: float,
@@ -104,25 +102,27 @@ async def wait_until_settled(
     Otherwise: reacted means the callback query is answered, when one is given, else the revision
     passed `after_revision`; quiet means no Bot API call touching the chat in flight and none for
     `quiet` seconds, or for `follow_up` seconds while the answer to the tap is all that changed (a
-    bot answers a tap at once, then does the work and edits).
+    bot answers a tap at once, then does the work and edits). The quiet periods are measured on the
+    emulator's clock (moving it forward lets them pass at once); `within` is real seconds, a guard.
     """
     deadline = time.monotonic() + within
-    while True:
-        now = time.monotonic()
-        if processed is not None:
-            reacted = processed()
-        elif query is not None:
-            reacted = query.answer is not None
-        else:
-            reacted = chat.revision > after_revision
-        pause = deadline - now
-        if reacted and chat.bot_calls_in_flight == 0:
-            answer_only = query is not None and chat.revision == query.revision == after_revision + 1
-            needed = 0.0 if processed is not None else max(quiet, follow_up) if answer_only else quiet
-            idle = now - chat.last_bot_call
-            if idle >= needed:
-                return True
-            pause = min(pause, needed - idle)
-        if now >= deadline:
-            return False
-        await chat.wait_signal(pause)
+    with chat.waiting_readers.one():
+        while True:
+            if processed is not None:
+                reacted = processed()
+            elif query is not None:
+                reacted = query.answer is not None
+            else:
+                reacted = chat.revision > after_revision
+            left = deadline - time.monotonic()
+            pause = left
+            if reacted and chat.bot_calls_in_flight == 0:
+                answer_only = query is not None and chat.revision == query.revision == after_revision + 1
+                needed = 0.0 if processed is not None else max(quiet, follow_up) if answer_only else quiet
+                idle = clock.monotonic() - chat.last_bot_call
+                if idle >= needed:
+                    return True
+                pause = min(pause, needed - idle)
+            if left <= 0:
+                return False
+            await wait_any(chat.changed, clock.moved, within=pause)

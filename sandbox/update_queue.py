@@ -1,9 +1,9 @@
 """A bot's queue of updates: numbered in order, kept until confirmed, read by one poller at a time."""
 
-import asyncio
-import contextlib
 from collections import deque
 from typing import Any
+
+from sandbox.signals import Signal, Waiters, wait_any
 
 Update = dict[str, Any]
 
@@ -16,7 +16,8 @@ class UpdateQueue:
         self._items: deque[Update] = deque()
         self._next_id = 1
         self.allowed: frozenset[str] | None = None  # None: Telegram's default set
-        self._arrived: asyncio.Event | None = None
+        self.changed = Signal()  # an update arrived, another poller came, or the queue closed
+        self.waiting_polls = Waiters()  # getUpdates long polls waiting for an update now
         self._poll_generation = 0
         self.closed = False
 
@@ -74,18 +75,12 @@ class UpdateQueue:
 
     async def wait(self, within: float) -> None:
         """Sleep until an update arrives, another poller comes, the queue closes, or `within` seconds pass."""
-        if within <= 0 or self.closed:
-            return
-        if self._arrived is None:
-            self._arrived = asyncio.Event()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._arrived.wait(), within)
+        if not self.closed:
+            await wait_any(self.changed, within=within)
 
     def close(self) -> None:
         self.closed = True
         self._wake()
 
     def _wake(self) -> None:
-        if self._arrived is not None:
-            self._arrived.set()
-            self._arrived = None
+        self.changed.fire()

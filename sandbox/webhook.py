@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from sandbox.clock import Clock
+from sandbox.signals import Signal
 from sandbox.update_queue import Update, UpdateQueue
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -29,6 +30,9 @@ class Webhook:
     has_custom_certificate: bool = False
     last_error_date: int | None = None
     last_error_message: str | None = None
+    delivered: int = 0  # updates the bot's endpoint accepted
+    failed: int = 0  # deliveries that failed, each retry counted
+    attempted: Signal = field(default_factory=Signal, repr=False)  # fired once each delivery's outcome is recorded
     task: "asyncio.Task[None] | None" = field(default=None, repr=False)
 
     def info(self, pending: int, allowed: frozenset[str] | None) -> dict[str, Any]:
@@ -84,10 +88,14 @@ class Delivery:
             error = await self._post(update)
             if error is None:
                 self.queue.remove(update["update_id"])
+                self.webhook.delivered += 1
+                self.webhook.attempted.fire()
                 failures = 0
                 continue
             self.webhook.last_error_date = self.clock.today()
             self.webhook.last_error_message = error
+            self.webhook.failed += 1
+            self.webhook.attempted.fire()
             failures += 1
             await asyncio.sleep(min(self.max_retry_delay, self.retry_delay * 2 ** (failures - 1)))
 

@@ -1,6 +1,5 @@
 """How a bot receives updates: long polling with getUpdates, or a webhook Telegram calls."""
 
-import time
 from typing import Any
 
 from sandbox import errors
@@ -20,16 +19,17 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
     limit = params.get("limit", 100)
     limit = min(100, max(1, limit)) if isinstance(limit, int) else 100
     timeout = params.get("timeout", 0)
-    deadline = time.monotonic() + (timeout if isinstance(timeout, int | float) and timeout > 0 else 0)
+    clock = world.clock  # the timeout runs on the emulator's clock: a test moves it instead of sleeping
+    deadline = clock.monotonic() + (timeout if isinstance(timeout, int | float) and timeout > 0 else 0)
     generation = queue.start_poll()
     while True:
         if queue.superseded(generation):
             raise errors.conflict(errors.CONFLICT_POLLING)
         updates = queue.peek(limit)
-        remaining = deadline - time.monotonic()
-        if updates or remaining <= 0 or queue.closed or world.webhook.url:
+        if updates or clock.monotonic() >= deadline or queue.closed or world.webhook.url:
             return updates
-        await queue.wait(remaining)
+        with queue.waiting_polls.one():
+            await clock.wait(queue.changed, until=deadline)
 
 
 @bot_method("setWebhook")

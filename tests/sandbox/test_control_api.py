@@ -70,8 +70,8 @@ async def test_the_transcript_lists_both_sides_in_order_with_revisions(sandbox: 
 async def test_a_transcript_read_can_wait_for_the_next_revision(sandbox: SandboxClient, bot: Bot) -> None:
     await sandbox.user(ANNA).send_nowait("one")
     later = asyncio.ensure_future(sandbox.request("GET", f"/chats/{ANNA}", params={
-        "wait_revision_gt": 1, "timeout": 2}))
-    await asyncio.sleep(0.05)
+        "wait_revision_gt": 1, "timeout": 5}))
+    assert await sandbox.world.chats[ANNA].waiting_readers.wait_for_one()
     assert not later.done()
     await bot.send_message(ANNA, "two")
     assert (await later)["revision"] == 2
@@ -85,15 +85,13 @@ async def test_wait_reports_unsettled_when_the_bot_stays_silent(sandbox: Sandbox
 
 async def test_wait_settles_only_after_the_bot_has_been_quiet(sandbox: SandboxClient, bot: Bot) -> None:
     await sandbox.user(ANNA).send_nowait("hello")
-
-    async def two_part_answer() -> None:
-        await bot.send_message(ANNA, "first")
-        await asyncio.sleep(0.05)
-        await bot.send_message(ANNA, "second")
-
-    answering = asyncio.ensure_future(two_part_answer())
-    answer = await sandbox.wait(ANNA, after_revision=1, quiet=0.2, within=2)
-    await answering
+    waiting = asyncio.ensure_future(sandbox.wait(ANNA, after_revision=1, quiet=30, within=5))
+    assert await sandbox.world.chats[ANNA].waiting_readers.wait_for_one()
+    await bot.send_message(ANNA, "first")
+    await sandbox.advance_clock(20)  # the bot thinks, for less than the quiet period
+    await bot.send_message(ANNA, "second")
+    await sandbox.advance_clock(30)  # and then stays quiet
+    answer = await waiting
     assert answer["settled"] and [m["text"] for m in answer["messages"]][-2:] == ["first", "second"]
 
 

@@ -87,12 +87,11 @@ async def receiver() -> AsyncIterator[dict[str, Any]]:
 async def test_a_failed_delivery_is_retried_and_reported_in_webhook_info(
     sandbox: SandboxClient, bot: Bot, receiver: dict[str, Any]
 ) -> None:
+    webhook = sandbox.world.webhook
     await bot.set_webhook(receiver["url"], secret_token="abc")
     await sandbox.user(1001).send_nowait("one")
-    for _ in range(100):
-        if receiver["bodies"]:
-            break
-        await asyncio.sleep(0.02)
+    assert await webhook.attempted.until(lambda: webhook.delivered == 1)
+    assert webhook.failed == 2
     info = await bot.get_webhook_info()
     assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
     assert info.last_error_date is not None and info.pending_update_count == 0
@@ -103,14 +102,12 @@ async def test_a_failed_delivery_is_retried_and_reported_in_webhook_info(
 async def test_pending_updates_are_counted_while_the_webhook_cannot_be_reached(
     sandbox: SandboxClient, bot: Bot
 ) -> None:
+    webhook = sandbox.world.webhook
     await bot.set_webhook(f"http://127.0.0.1:{free_port()}/nobody")
     await sandbox.user(1001).send_nowait("one")
     await sandbox.user(1001).send_nowait("two")
-    for _ in range(100):
-        info = await bot.get_webhook_info()
-        if info.last_error_message:
-            break
-        await asyncio.sleep(0.02)
+    assert await webhook.attempted.until(lambda: webhook.failed >= 1)
+    info = await bot.get_webhook_info()
     assert info.pending_update_count == 2 and info.last_error_message == "Connection refused"
     await bot.delete_webhook(drop_pending_updates=True)
     assert (await bot.get_webhook_info()).pending_update_count == 0
@@ -134,17 +131,26 @@ async def test_a_negative_offset_keeps_only_the_latest_updates(sandbox: SandboxC
 
 
 async def test_a_long_poll_returns_as_soon_as_an_update_arrives(sandbox: SandboxClient, bot: Bot) -> None:
-    poll = asyncio.ensure_future(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.1)
+    poll = asyncio.ensure_future(bot.get_updates(timeout=60))
+    assert await sandbox.world.updates.waiting_polls.wait_for_one()
     assert not poll.done()
     await sandbox.user(1001).send_nowait("now")
-    updates = await asyncio.wait_for(poll, 2)
+    updates = await asyncio.wait_for(poll, 5)
     assert updates[0].message is not None and updates[0].message.text == "now"
+
+
+async def test_a_long_poll_ends_empty_when_its_timeout_passes_on_the_emulators_clock(
+    sandbox: SandboxClient, bot: Bot
+) -> None:
+    poll = asyncio.ensure_future(bot.get_updates(timeout=60))
+    assert await sandbox.world.updates.waiting_polls.wait_for_one()
+    await sandbox.advance_clock(60)
+    assert await asyncio.wait_for(poll, 5) == ()
 
 
 async def test_a_second_poller_terminates_the_first_with_a_conflict(sandbox: SandboxClient, bot: Bot) -> None:
     first = asyncio.ensure_future(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.1)
+    assert await sandbox.world.updates.waiting_polls.wait_for_one()
     async with make_bot(sandbox) as second_bot:
         await second_bot.get_updates(timeout=0)
     with pytest.raises(Conflict, match="terminated by other getUpdates request"):

@@ -1,11 +1,10 @@
 """The test client drives a real python-telegram-bot Application as people would."""
 
-import asyncio
-
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from sandbox.clock import Clock
 from sandbox.testing import Button, SandboxClient
 from tests.sandbox.conftest import StartBot
 
@@ -25,6 +24,12 @@ async def greet(update: Update, context: Context) -> None:
                                     reply_markup=keyboard)
 
 
+def work(context: Context, *, seconds: float) -> None:
+    """The work a real bot does between two calls, as `seconds` passing at once on the emulator's clock."""
+    clock: Clock = context.bot_data["clock"]
+    clock.advance(seconds)
+
+
 async def decide(update: Update, context: Context) -> None:
     """Answer the tap first, then edit the message, as a real handler does."""
     query = update.callback_query
@@ -32,7 +37,7 @@ async def decide(update: Update, context: Context) -> None:
     await query.answer("Согласовано" if query.data.startswith("approve") else "Отклонено")
     if query.data.endswith(":999"):
         return  # a stale button: the answer says it all
-    await asyncio.sleep(0.15)  # the work a real bot does between answering and editing, longer than quiet
+    work(context, seconds=0.15)  # longer than the quiet period, shorter than the follow-up one
     await query.edit_message_text(f"Решение: {query.data}")
 
 
@@ -42,12 +47,13 @@ async def echo(update: Update, context: Context) -> None:
 
 
 @pytest.fixture
-async def keyboard_bot(start_polling_bot: StartBot) -> None:
-    await start_polling_bot([
+async def keyboard_bot(sandbox: SandboxClient, start_polling_bot: StartBot) -> None:
+    application = await start_polling_bot([
         CommandHandler("start", greet),
         CallbackQueryHandler(decide),
         MessageHandler(filters.TEXT & ~filters.COMMAND, echo),
     ])
+    application.bot_data["clock"] = sandbox.emulator.clock
 
 
 async def test_send_returns_once_the_bot_has_answered(sandbox: SandboxClient, keyboard_bot: None) -> None:
@@ -133,7 +139,7 @@ async def answer_then_think(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer("Принято")
-    await asyncio.sleep(0.5)
+    work(context, seconds=0.5)
     await query.edit_message_text("Готово")
 
 
@@ -141,15 +147,16 @@ async def two_replies_apart(update: Update, context: Context) -> None:
     assert update.message is not None
     await update.message.reply_text("Сейчас посмотрю…", reply_markup=InlineKeyboardMarkup(
         [[InlineKeyboardButton("Ок", callback_data="ok")]]))
-    await asyncio.sleep(0.4)
+    work(context, seconds=0.4)
     await update.message.reply_text("Вот что нашлось")
 
 
 async def test_a_tracked_bot_is_waited_for_exactly_however_long_it_pauses(
     sandbox: SandboxClient, start_polling_bot: StartBot
 ) -> None:
-    await start_polling_bot([MessageHandler(filters.TEXT, two_replies_apart), CallbackQueryHandler(answer_then_think)],
-                            track=True)
+    application = await start_polling_bot(
+        [MessageHandler(filters.TEXT, two_replies_apart), CallbackQueryHandler(answer_then_think)], track=True)
+    application.bot_data["clock"] = sandbox.emulator.clock
     anna = sandbox.user(1001)
     reaction = await anna.send("найди")
     assert [m.text for m in reaction.messages] == ["Сейчас посмотрю…", "Вот что нашлось"]

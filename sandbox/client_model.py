@@ -1,7 +1,8 @@
-"""Chats as a test reads them: messages with their buttons and files, and what the bot did lately.
+"""The testing client's model of a chat: messages with their buttons and files, and what the bot did lately.
 
-Built from the control API's transcript (GET /__control/chats/{id}), so it works the same for an
-emulator in this process or in another one.
+Built by sandbox.testing from the control API's transcript (GET /__control/chats/{id}), so it works
+the same for an emulator in this process or in another one. The server's side of the transcript is
+sandbox/transcript.py.
 """
 
 from dataclasses import dataclass
