@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.parsing import parse_id
+
 MAX_BYTES = 64
 SEPARATOR = ":"
 
@@ -20,11 +22,7 @@ class Tap:
 
     def int_arg(self, index: int) -> int | None:
         """The argument as a number, or None when the button was forged or garbled."""
-        try:
-            value = self.args[index]
-        except IndexError:
-            return None
-        return int(value) if value.isdigit() and len(value) <= 12 else None
+        return parse_id(self.args[index]) if index < len(self.args) else None
 
     def arg(self, index: int, default: str = "") -> str:
         return self.args[index] if index < len(self.args) else default

@@ -6,13 +6,14 @@ for the header (rendered from templates in the reader's language) and returns th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -49,11 +50,13 @@ def registry_workbook(rows: Sequence[ExportRow], *, headers: Sequence[str], titl
     assert sheet is not None
     sheet.title = title[:31]  # Excel's limit for a sheet name
     sheet.append(list(headers))
+    _as_text(sheet[1])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
         sheet.append(list(astuple(row)))
+        _as_text(sheet[sheet.max_row])
         sheet.cell(sheet.max_row, 2).number_format = DATE_FORMAT
         sheet.cell(sheet.max_row, 9).number_format = MONEY_FORMAT
     widths = [len(header) for header in headers]
@@ -67,6 +70,17 @@ def registry_workbook(rows: Sequence[ExportRow], *, headers: Sequence[str], titl
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _as_text(cells: Iterable[Cell]) -> None:
+    """Keep every text a text: openpyxl writes "=1+1" (a customer's name, say) as a formula.
+
+    The quote prefix keeps Excel from reading it as one when the cell is edited, too.
+    """
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def _shown(row: ExportRow) -> list[str]:

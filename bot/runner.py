@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import signal
+from collections.abc import Iterator
 from typing import Any
 
 from telegram import Update
@@ -22,7 +24,8 @@ log = logging.getLogger(__name__)
 
 
 async def run(settings: Settings, bot_settings: BotSettings) -> None:
-    """Run until interrupted (Ctrl+C or SIGTERM)."""
+    """Run until interrupted (Ctrl+C or SIGTERM); refuse at once to start a webhook without a secret."""
+    bot_settings.check_webhook()
     db = Database(settings.database_url, echo=settings.echo_sql)
     await upgrade(db)
     sandbox = None
@@ -54,14 +57,16 @@ async def receive_updates(application: Application[Any, Any, Any, Any, Any, Any]
     updater = application.updater
     assert updater is not None
     if settings.webhook_url:
-        await updater.start_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret or None,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        settings.check_webhook()
+        with port_of(settings.webhook_port, setting="TELEGRAM_WEBHOOK_PORT"):
+            await updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
         log.info("receiving updates at %s", settings.webhook_url)
     else:
         await updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
@@ -75,7 +80,8 @@ async def start_sandbox(db: Database, settings: Settings, bot_settings: BotSetti
     from sandbox.server import start as start_emulator
     from sandbox.testing import make_token
 
-    running = await start_emulator("127.0.0.1", bot_settings.sandbox_port)
+    with port_of(bot_settings.sandbox_port, setting="ORDERBOT_SANDBOX_PORT"):
+        running = await start_emulator("127.0.0.1", bot_settings.sandbox_port)
     if not await list_people(db):
         await load_demo_data(
             db, now=utc_now(), number_prefix=settings.order_number_prefix, number_digits=settings.order_number_digits
@@ -86,13 +92,34 @@ async def start_sandbox(db: Database, settings: Settings, bot_settings: BotSetti
     return running, configured
 
 
+class PortBusy(Exception):
+    """The port the bot would listen on is taken; the message names it and the setting that changes it."""
+
+
+@contextlib.contextmanager
+def port_of(port: int, *, setting: str) -> Iterator[None]:
+    """Listening on `port`: when another process holds it, say which port and which setting moves us."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise PortBusy(
+            f"port {port} is already in use (another `orderbot run` or `orderbot sandbox`?). Stop that process, "
+            f"or choose another port with the setting {setting}, e.g. {setting}={port + 1}"
+        ) from error
+
+
 def print_sandbox_help(base_url: str, username: str) -> None:
+    control = f"{base_url}/__control"
     print(
         f"\norderbot is running against the local sandbox at {base_url} (bot @{username}).\n"
-        "Talk to it as the demo staff through the sandbox's control API, for example as manager 1001:\n"
-        f"  curl -s {base_url}/__control/messages -H 'Content-Type: application/json' "
-        '-d \'{"user_id": 1001, "text": "/orders"}\'\n'
-        f"  curl -s {base_url}/__control/chats/1001\n"
+        "Talk to it as the demo staff through the sandbox's control API, for example as manager 1001;\n"
+        "each call answers with the chat's revision, and the bot's answer comes after it, so wait for it:\n"
+        f"  R=$(curl -s {control}/messages -H 'Content-Type: application/json' "
+        '-d \'{"user_id": 1001, "text": "/orders"}\' '
+        "| python3 -c 'import json, sys; print(json.load(sys.stdin)[\"revision\"])')\n"
+        f'  curl -s "{control}/chats/1001?wait_revision_gt=$R"\n'
         "Staff: admin 1000, managers 1001 and 1005, approver and head of sales 1002, finance 1006, "
         "planner 1003, accountant 1004.  Stop with Ctrl+C.\n",
         flush=True,

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# What Telegram accepts as a webhook's secret token.
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+MAKE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+class UnsafeSettings(ValueError):
+    """The settings would start the bot unsafely; the message says which setting to change and how."""
 
 
 class BotSettings(BaseSettings):
@@ -26,3 +36,20 @@ class BotSettings(BaseSettings):
         if self.api_file_url:
             return self.api_file_url
         return self.api_base_url.replace("/bot", "/file/bot", 1) if self.api_base_url.endswith("/bot") else ""
+
+    def check_webhook(self) -> None:
+        """A webhook only with a secret: without one, anyone who reaches the port can forge updates."""
+        if not self.webhook_url:
+            return
+        if not self.webhook_secret:
+            raise UnsafeSettings(
+                "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: without a secret, anyone who "
+                f"reaches port {self.webhook_port} could send the bot forged updates. Set TELEGRAM_WEBHOOK_SECRET "
+                "to 1-256 characters of A-Z, a-z, 0-9, _ and -, the same on every replica, for example "
+                f"TELEGRAM_WEBHOOK_SECRET=$({MAKE_SECRET})"
+            )
+        if not SECRET_TOKEN.fullmatch(self.webhook_secret):
+            raise UnsafeSettings(
+                "TELEGRAM_WEBHOOK_SECRET may hold only 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram "
+                f"refuses any other); make one with: {MAKE_SECRET}"
+            )

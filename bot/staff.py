@@ -16,7 +16,7 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.services import Services, services
@@ -28,6 +28,7 @@ from templates.rendering import to_plain
 
 log = logging.getLogger(__name__)
 ALERT_LIMIT = 200  # Telegram cuts callback answers at 200 characters
+SEND_ATTEMPTS = 2  # a send or an edit that Telegram fails (5xx, timeout) is tried once more
 
 
 @dataclass
@@ -51,35 +52,72 @@ class Staff:
         return render(name, lang=self.lang, person=self.person, tz=self.person.time_zone, **context)
 
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
-        """Answer the tap (once); a text longer than a popup holds goes to the chat instead."""
+        """Answer the tap (once); a text longer than a popup holds goes to the chat instead.
+
+        An answer Telegram fails to take is let go: the tap's message, edited or sent next, still speaks.
+        """
         if self.query is None or self.answered:
             return
         self.answered = True
         if text and len(text) > ALERT_LIMIT:
-            await self.query.answer()
+            await self.answer_quietly(None, alert=False)
             await self.send(text)
             return
-        await self.query.answer(text=to_plain(text) if text else None, show_alert=alert)
+        await self.answer_quietly(to_plain(text) if text else None, alert=alert)
+
+    async def answer_quietly(self, text: str | None, *, alert: bool) -> None:
+        assert self.query is not None
+        try:
+            await self.query.answer(text=text, show_alert=alert)
+        except TelegramError as error:
+            log.warning("the answer to a tap of person %s failed: %s", self.person.id, error)
 
     async def send(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+        """Send a message; one that Telegram fails or times out on is sent again once, never dropped silently.
+
+        A timed-out send may have arrived after all: a message twice is better than none.
+        """
         chat = self.update.effective_chat
         assert chat is not None
-        return await chat.send_message(
-            text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
-        )
-
-    async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-        """Replace the tapped message (a card, a page) or, for a typed message, send a new one."""
-        message = self.query.message if self.query is not None else None
-        if isinstance(message, Message):
+        for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
-                await message.edit_text(
+                return await chat.send_message(
                     text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
                 )
-            except BadRequest as error:
-                if "not modified" not in error.message:
+            except (BadRequest, Forbidden, RetryAfter):
+                raise  # the message itself is refused, or the person is gone: sending again changes nothing
+            except NetworkError as error:  # a 5xx, a dropped connection, a timeout
+                if attempt == SEND_ATTEMPTS:
                     raise
-            return
+                log.warning("sending to person %s failed (%s); sending again", self.person.id, error)
+        raise AssertionError("unreachable")
+
+    async def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Replace the tapped message (a card, a page) or, for a typed message, send a new one.
+
+        When Telegram fails to edit the tapped message (a 5xx, a timeout, a message gone), the
+        edit is tried once more and then the text is sent as a new message: the person must
+        never be left with a screen that no longer says what is true.
+        """
+        message = self.query.message if self.query is not None else None
+        if isinstance(message, Message):
+            for attempt in range(1, SEND_ATTEMPTS + 1):
+                try:
+                    await message.edit_text(
+                        text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+                    )
+                    return
+                except BadRequest as error:
+                    if "not modified" in error.message:
+                        return  # a retried edit that had arrived the first time, or nothing to change
+                    log.warning("editing a message of person %s failed (%s); sending it anew", self.person.id, error)
+                    break
+                except (Forbidden, RetryAfter):
+                    raise
+                except NetworkError as error:
+                    log.warning(
+                        "editing a message of person %s failed (%s), attempt %s", self.person.id, error, attempt
+                    )
         await self.send(text, markup)
 
 
@@ -103,7 +141,11 @@ def for_staff(handler: StaffHandler) -> Callable[[Update, ContextTypes.DEFAULT_T
         except DomainError as refusal:
             await staff_refused(staff, refusal)
         except TelegramError:
-            raise  # Telegram itself failed: nothing to tell the person through it; the error handler logs it
+            # Telegram failed even when asked twice: unless the tap already said what was done,
+            # say it failed on whatever channel still works; the error handler logs it.
+            if not staff.answered:
+                await staff_failed(staff)
+            raise
         except Exception:
             # A fault of ours: the person hears that it failed and that nothing is lost, not silence.
             log.exception("handler %s failed for person %s", handler.__name__, person.id)

@@ -11,7 +11,9 @@ from rich.table import Table
 from cli.texts import (
     activity_name,
     amount,
+    blocker_name,
     day,
+    heading,
     moment,
     money,
     production_state_name,
@@ -19,6 +21,7 @@ from cli.texts import (
     role_name,
     stage_name,
     step_state_name,
+    unit_name,
 )
 from core.journal import ActivityKind
 from core.money import Money
@@ -30,80 +33,90 @@ def print_card(out: Console, card: OrderCard, *, lang: str, tz: str) -> None:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
     facts.add_column()
-    inn = f" (INN {card.counterparty_tax_id})" if card.counterparty_tax_id else ""
+    inn = f" ({heading('tax_id', lang)} {card.counterparty_tax_id})" if card.counterparty_tax_id else ""
     for label, value in (
-        ("Counterparty", card.counterparty_name + inn),
-        ("Responsible", card.responsible_name),
-        ("Contract", card.contract_number or "—"),
-        ("Payment terms", card.payment_terms_name or "—"),
-        ("Registered", moment(card.created_at, lang, tz)),
-        ("In stage since", moment(card.stage_changed_at, lang, tz)),
-        ("Comment", card.comment or "—"),
-        ("Cancel reason", card.cancel_reason),
+        ("counterparty", card.counterparty_name + inn),
+        ("responsible", card.responsible_name),
+        ("contract", card.contract_number or "—"),
+        ("payment_terms", card.payment_terms_name or "—"),
+        ("registered", moment(card.created_at, lang, tz)),
+        ("in_stage_since", moment(card.stage_changed_at, lang, tz)),
+        ("comment", card.comment or "—"),
+        ("cancel_reason", card.cancel_reason),
     ):
         if value is not None:
-            facts.add_row(label, value)
+            facts.add_row(heading(label, lang), value)
     out.print(facts)
     out.print(_lines(card, lang))
     margin = Money(card.total.amount - card.planned_cost.amount, card.total.currency)
     out.print(
-        f"Total: [bold]{money(card.total, lang)}[/bold]    Planned cost: {money(card.planned_cost, lang)}"
-        f"    Margin: {money(margin, lang)}"
+        f"{heading('total', lang)}: [bold]{money(card.total, lang)}[/bold]"
+        f"    {heading('planned_cost', lang)}: {money(card.planned_cost, lang)}"
+        f"    {heading('margin', lang)}: {money(margin, lang)}"
     )
     if card.steps:
         out.print(_steps(card, lang, tz))
+    if card.blockers:
+        reasons = "; ".join(blocker_name(code, lang) for code in dict.fromkeys(card.blockers))
+        out.print(f"{heading('before_execution', lang)}: {reasons}")
 
 
 def _lines(card: OrderCard, lang: str) -> Table:
-    table = Table(title="Lines", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("Item")
-    table.add_column("Quantity", justify="right", no_wrap=True)
-    table.add_column("Required by", no_wrap=True)
-    table.add_column("Price", justify="right", no_wrap=True)
-    table.add_column("Amount", justify="right", no_wrap=True)
-    table.add_column("Planned cost", justify="right", no_wrap=True)
-    table.add_column("Production")
-    for line in card.lines:
+    required = [day(line.required_by, lang) for line in card.lines]
+    table = Table(title=heading("lines", lang), title_justify="left")
+    table.add_column("#", justify="right", min_width=2)
+    table.add_column(heading("item", lang), min_width=10)
+    table.add_column(heading("quantity", lang), justify="right", overflow="fold")
+    # A date is never cut short: the names give way instead.
+    table.add_column(heading("required_by", lang), min_width=max(map(len, required), default=0))
+    table.add_column(heading("price", lang), justify="right", overflow="fold")  # sums folded, never cut
+    table.add_column(heading("amount", lang), justify="right", overflow="fold")  # sums folded, never cut
+    table.add_column(heading("planned_cost", lang), justify="right", overflow="fold")  # sums folded, never cut
+    table.add_column(heading("production", lang))
+    for line, required_by in zip(card.lines, required, strict=True):
         options = "".join(f"\n  {option}: {value}" for option, value in line.options)
         price = amount(line.price, lang) + (" *" if line.price_overridden else "")
         table.add_row(
             str(line.position),
             f"{line.item_code} {line.item_name}{options}",
-            f"{qty(line.quantity, lang)} {line.unit}",
-            day(line.required_by, lang),
+            f"{qty(line.quantity, lang)} {unit_name(line.unit, lang)}",
+            required_by,
             price,
             amount(line.amount, lang),
             amount(line.planned_cost, lang),
             production_state_name(line.production_state, lang),
         )
     if any(line.price_overridden for line in card.lines):
-        table.caption = "* price agreed instead of the price list's"
+        table.caption = heading("price_agreed", lang)
     return table
 
 
 def _steps(card: OrderCard, lang: str, tz: str) -> Table:
-    table = Table(title="Approval", title_justify="left")
-    for heading in ("Step", "Who", "State", "Decided by", "When", "Comment"):
-        table.add_column(heading)
-    for step in card.steps:
+    decided = [moment(step.decided_at, lang, tz) if step.decided_at else "" for step in card.steps]
+    table = Table(title=heading("approval", lang), title_justify="left")
+    for code in ("step", "who", "state", "decided_by"):
+        table.add_column(heading(code, lang))
+    table.add_column(heading("when", lang), no_wrap=True, min_width=max(map(len, decided), default=0))
+    table.add_column(heading("comment", lang))
+    for step, when in zip(card.steps, decided, strict=True):
         table.add_row(
             step.title,
             step.person_name or role_name(step.role, lang),
             step_state_name(step.state, lang),
             step.decided_by or "",
-            moment(step.decided_at, lang, tz) if step.decided_at else "",
+            when,
             step.comment or "",
         )
     return table
 
 
 def print_history(out: Console, groups: tuple[HistoryGroup, ...], *, lang: str, tz: str) -> None:
-    table = Table(title="History", title_justify="left", show_lines=False)
-    table.add_column("When", no_wrap=True)
-    table.add_column("Who")
-    table.add_column("What")
-    table.add_column("Details")
+    table = Table(title=heading("history", lang), title_justify="left", show_lines=False)
+    widest = max((len(moment(entry.at, lang, tz)) for group in groups for entry in group.entries), default=0)
+    table.add_column(heading("when", lang), no_wrap=True, min_width=widest)
+    table.add_column(heading("who", lang))
+    table.add_column(heading("what", lang))
+    table.add_column(heading("details", lang))
     for group in groups:
         table.add_row(f"[bold]{stage_name(group.stage, lang)}[/bold]", "", "", "", end_section=False)
         for entry in group.entries:

@@ -98,13 +98,13 @@ async def viewer(db: Database, telegram: int | None) -> PersonView:
 
 def telegram_id(text: str) -> int:
     """A Telegram user id as typed: a positive whole number."""
-    if not re.fullmatch(r"\d{1,15}", text.strip()):
+    if not re.fullmatch(r"[0-9]{1,15}", text.strip()):
         raise argparse.ArgumentTypeError(f"not a Telegram id: {text!r} (a positive whole number)")
     return int(text)
 
 
 def positive_int(text: str) -> int:
-    if not re.fullmatch(r"\d{1,6}", text.strip()) or int(text) < 1:
+    if not re.fullmatch(r"[0-9]{1,6}", text.strip()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
     return int(text)
 

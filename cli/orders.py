@@ -21,13 +21,16 @@ from cli.common import (
     telegram_id,
     viewer,
 )
-from cli.texts import moment, money, stage_name
+from cli.texts import heading, moment, money, stage_name
 from core import use_cases as uc
 from core.db import Database
 from core.errors import ErrorCode, NotFound
+from core.numbering import order_number
+from core.parsing import parse_id
 from core.search import fold
 from core.settings import Settings
 from core.stages import Stage
+from templates import render_plain
 
 
 def register(commands: Subparsers) -> None:
@@ -81,17 +84,19 @@ async def list_orders(args: argparse.Namespace, db: Database) -> int:
     )
     size = args.page_size or Settings().page_size
     page = await uc.list_orders(db, viewer_id=seer.id, filters=filters, offset=(args.page - 1) * size, limit=size)
-    table = Table(title=f"Sales orders, as {seer.full_name} sees them")
-    table.add_column("Number", no_wrap=True)
-    table.add_column("Registered")
-    table.add_column("Stage")
-    table.add_column("Counterparty")
-    table.add_column("Responsible")
-    table.add_column("Total", justify="right", no_wrap=True)
-    for row in page.rows:
+    registered = [moment(row.created_at, lang, seer.time_zone) for row in page.rows]
+    table = Table(title=f"{heading('orders', lang)}: {seer.full_name}")
+    table.add_column(heading("number", lang), no_wrap=True)
+    # A date is never cut short: the names give way instead.
+    table.add_column(heading("registered", lang), no_wrap=True, min_width=max(map(len, registered), default=0))
+    table.add_column(heading("stage", lang))
+    table.add_column(heading("counterparty", lang))
+    table.add_column(heading("responsible", lang))
+    table.add_column(heading("total", lang), justify="right", no_wrap=True)
+    for row, when in zip(page.rows, registered, strict=True):
         table.add_row(
             row.number,
-            moment(row.created_at, lang, seer.time_zone),
+            when,
             stage_name(row.stage, lang),
             row.counterparty_name,
             row.responsible_name,
@@ -101,14 +106,17 @@ async def list_orders(args: argparse.Namespace, db: Database) -> int:
     out.print(table)
     totals = "; ".join(money(total, lang) for total in page.totals) or "—"
     pages = max(1, -(-page.total_count // size))
-    out.print(f"Orders: {page.total_count}    Total: {totals}    Page {args.page} of {pages}")
+    footer = "cli/registry_totals.html.j2"
+    out.print(render_plain(footer, lang=lang, count=page.total_count, totals=totals, page=args.page, pages=pages))
     return 0
 
 
 async def show_order(args: argparse.Namespace, db: Database) -> int:
     lang = lang_of(args)
     seer = await viewer(db, args.viewer)
-    card = await uc.get_order(db, viewer_id=seer.id, number=args.number)
+    settings = Settings()
+    number = order_number(args.number, prefix=settings.order_number_prefix, digits=settings.order_number_digits)
+    card = await uc.get_order(db, viewer_id=seer.id, number=number or args.number)
     history = await uc.order_history(db, viewer_id=seer.id, order_id=card.id)
     out = console()
     print_card(out, card, lang=lang, tz=seer.time_zone)
@@ -119,8 +127,8 @@ async def show_order(args: argparse.Namespace, db: Database) -> int:
 async def _counterparty_id(db: Database, text: str) -> int:
     """The counterparty meant by an id, an INN or part of its name; several close matches are refused with names."""
     wanted = text.strip()
-    if wanted.isdigit() and len(wanted) < 10:
-        return int(wanted)
+    if (counterparty_id := parse_id(wanted)) is not None and len(wanted) < 10:  # 10 digits and more: an INN
+        return counterparty_id
     choices = await uc.find_counterparties(db, text=wanted, limit=5)
     folded = fold(wanted)
     exact = [c for c in choices if fold(c.name) == folded or c.tax_id == wanted]

@@ -14,7 +14,7 @@ from core import use_cases as uc
 from core import validation
 from core.db import Database
 from core.roles import Role
-from core.use_cases.people import PersonView, parse_role
+from core.use_cases.people import PersonView, parse_approval_limit, parse_role
 
 ROLES_HELP = "one of: " + ", ".join(role.value for role in Role)
 
@@ -40,6 +40,14 @@ def register(commands: Subparsers) -> None:
         change.add_argument("role", metavar="ROLE", help=ROLES_HELP)
         add_lang(change)
         change.set_defaults(command=data_command(grant if verb == "grant" else revoke))
+
+    limit = verbs.add_parser(
+        "limit", help="set the largest order total an approver may approve, or 'none' to remove the limit"
+    )
+    limit.add_argument("telegram_id", type=telegram_id, metavar="TELEGRAM_ID")
+    limit.add_argument("amount", metavar="AMOUNT", help="e.g. 500000 or 500000.50; 'none' for no limit")
+    add_lang(limit)
+    limit.set_defaults(command=data_command(set_limit))
 
     listing = verbs.add_parser("list", help="everyone on the staff")
     add_lang(listing)
@@ -73,6 +81,12 @@ async def grant(args: argparse.Namespace, db: Database) -> int:
 async def revoke(args: argparse.Namespace, db: Database) -> int:
     person = await uc.revoke_role(db, telegram_id=args.telegram_id, role=parse_role(args.role))
     console().print(people_table([person], lang=lang_of(args), title="Roles now"))
+    return 0
+
+
+async def set_limit(args: argparse.Namespace, db: Database) -> int:
+    person = await uc.set_approval_limit(db, telegram_id=args.telegram_id, limit=parse_approval_limit(args.amount))
+    console().print(people_table([person], lang=lang_of(args), title="Approval limit now"))
     return 0
 
 

@@ -6,10 +6,11 @@ import argparse
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterator
 
-from bot.runner import run
-from bot.settings import BotSettings
-from cli.common import Subparsers
+from bot.runner import PortBusy, run
+from bot.settings import BotSettings, UnsafeSettings
+from cli.common import Subparsers, UsageError
 from core.settings import Settings
 
 
@@ -28,7 +29,7 @@ def register(commands: Subparsers) -> None:
 def run_bot(_args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    with contextlib.suppress(KeyboardInterrupt):
+    with refused_start(), contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(Settings(), BotSettings()))
     return 0
 
@@ -43,6 +44,15 @@ def run_sandbox(args: argparse.Namespace) -> int:
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    with contextlib.suppress(KeyboardInterrupt):
+    with refused_start(), contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(Settings(), settings.model_copy(update={"token": "", "sandbox_port": port})))
     return 0
+
+
+@contextlib.contextmanager
+def refused_start() -> Iterator[None]:
+    """A bot that cannot start says why and what to change, as a usage error (exit 2), not a database error."""
+    try:
+        yield
+    except (PortBusy, UnsafeSettings) as refusal:
+        raise UsageError(str(refusal)) from refusal

@@ -11,7 +11,17 @@ from core.money import Money
 from templates import formats
 from templates.catalogue import translations
 from templates.environment import language
-from templates.labels import ACTIVITIES, PRODUCTION_STATES, ROLES, STAGES, STEP_STATES, namer
+from templates.labels import (
+    ACTIVITIES,
+    BLOCKERS,
+    HEADINGS,
+    PRODUCTION_STATES,
+    ROLES,
+    STAGES,
+    STEP_STATES,
+    UNITS,
+    namer,
+)
 
 
 @cache
@@ -22,6 +32,9 @@ def _namer(table: str, lang: str) -> Callable[[object], str]:
         "activity": ACTIVITIES,
         "step_state": STEP_STATES,
         "production_state": PRODUCTION_STATES,
+        "heading": HEADINGS,
+        "unit": UNITS,
+        "blocker": BLOCKERS,
     }
     return namer(tables[table], translations(language(lang)).gettext)
 
@@ -44,6 +57,20 @@ def step_state_name(code: object, lang: str) -> str:
 
 def production_state_name(code: object, lang: str) -> str:
     return _namer("production_state", lang)(code)
+
+
+def blocker_name(code: object, lang: str) -> str:
+    return _namer("blocker", lang)(code)
+
+
+def heading(code: str, lang: str) -> str:
+    """A table's column heading or a card's label, in the reader's language."""
+    return _namer("heading", lang)(code)
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """A unit of measure as the reader writes it: шт in Russian, pcs in English."""
+    return _namer("unit", lang)(unit)
 
 
 def money(value: Money, lang: str) -> str:

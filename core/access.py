@@ -10,7 +10,7 @@ from core.journal import ActivityKind
 from core.models import Activity, Order, Person
 from core.models.people import roles_loaded
 from core.roles import Role
-from core.stages import Stage, Transition
+from core.stages import SALES, Stage, Transition, Verb, transition
 
 # Those who see every order; a manager without `head` sees their own.
 SEES_ALL = frozenset({Role.HEAD, Role.APPROVER, Role.PLANNER, Role.ACCOUNTANT, Role.ADMIN})
@@ -37,23 +37,46 @@ def is_owner(person: Person, order: Order) -> bool:
     return person.has_role(Role.HEAD) or order.responsible_id == person.id
 
 
+def has_stake(person: Person, order: Order) -> bool:
+    """The person registered the order or is responsible for it: they do not judge it."""
+    return person.id in (order.author_id, order.responsible_id)
+
+
 def may(person: Person, transition: Transition, order: Order) -> bool:
+    return refusal(person, transition, order) is None
+
+
+def refusal(person: Person, transition: Transition, order: Order) -> DomainError | None:
+    """Why the person may not make this transition of the order, or None when they may."""
     if not person.roles & transition.roles:
-        return False
+        return Forbidden(ErrorCode.NOT_ALLOWED, action=transition.verb.value, stage=order.stage)
+    # A person who holds the transition only as a manager makes it only on their own orders.
     sales_only = not person.roles & (transition.roles - {Role.MANAGER})
-    return not (transition.owner_only and sales_only and not is_owner(person, order))
+    if transition.owner_only and sales_only and not is_owner(person, order):
+        return Forbidden(ErrorCode.NOT_YOUR_ORDER, number=order.number)
+    if transition.impartial and has_stake(person, order):
+        return Forbidden(ErrorCode.OWN_ORDER_APPROVAL, number=order.number)
+    return None
 
 
 def ensure_may(person: Person, transition: Transition, order: Order) -> None:
-    if not person.roles & transition.roles:
-        raise Forbidden(ErrorCode.NOT_ALLOWED, action=transition.verb.value, stage=order.stage)
-    if not may(person, transition, order):
-        raise Forbidden(ErrorCode.NOT_YOUR_ORDER, number=order.number)
+    found = refusal(person, transition, order)
+    if found is not None:
+        raise found
+
+
+def ensure_may_make(person: Person, verb: Verb, order: Order) -> Transition:
+    """The one answer to "may this person make this verb on this order now": the stage table's row, or why not."""
+    step = transition(verb, Stage(order.stage))
+    if step is None:
+        raise wrong_stage(order, verb.value)
+    ensure_may(person, step, order)
+    return step
 
 
 def ensure_may_edit(person: Person, order: Order) -> None:
     """Lines and terms are the sales side's: the responsible manager or a head of sales."""
-    if not person.has_role(Role.MANAGER, Role.HEAD):
+    if not person.roles & SALES:
         raise Forbidden(ErrorCode.NOT_ALLOWED, action="edit", stage=order.stage)
     if not is_owner(person, order):
         raise Forbidden(ErrorCode.NOT_YOUR_ORDER, number=order.number)

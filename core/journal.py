@@ -21,6 +21,7 @@ class ActivityKind(StrEnum):
     REJECTED = "rejected"
     RETURNED = "returned"
     CONTRACT_SET = "contract_set"
+    APPROVAL_RESTARTED = "approval_restarted"
     NOTE_SET = "note_set"
     STAGE_MOVED = "stage_moved"
     CANCELLED = "cancelled"
@@ -35,6 +36,7 @@ class EventKind(StrEnum):
     APPROVAL_STEP_OPENED = "approval.step_opened"
     APPROVAL_VOTED = "approval.voted"
     APPROVAL_COMPLETE_BLOCKED = "approval.complete_blocked"
+    APPROVAL_RESTARTED = "approval.restarted"
 
 
 def record(

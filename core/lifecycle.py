@@ -14,21 +14,30 @@ from core.errors import DomainError, ErrorCode
 from core.journal import ActivityKind, EventKind, announce, record
 from core.models import Contract, ContractKind, Order, OrderApprovalStep, OrderLine, StepState
 from core.models.base import summed
-from core.stages import Stage
+from core.stages import Stage, Verb, transition
 
 
 def change_stage(
     session: AsyncSession,
     order: Order,
-    target: Stage,
+    verb: Verb,
     *,
     actor_id: int | None,
     now: datetime,
     kind: ActivityKind = ActivityKind.STAGE_MOVED,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Move the order, journal it under the stage it left, and tell whoever cares."""
+    """Make the stage table's move `verb`, journal it under the stage it left, and tell whoever cares.
+
+    A move the table does not have from the order's stage is refused: no use case can bypass it.
+    Whether the person may make it is the caller's question (`core.access.ensure_may_make`): the
+    route itself moves an order on to execution.
+    """
     source = order.stage
+    step = transition(verb, Stage(source))
+    if step is None or step.target.value == source:
+        raise DomainError(ErrorCode.WRONG_STAGE, number=order.number, action=verb.value, stage=source)
+    target = step.target
     record(
         session,
         order,
@@ -50,12 +59,32 @@ def change_stage(
     )
 
 
-def close_open_steps(steps: Sequence[OrderApprovalStep], *, now: datetime) -> None:
-    """The order left approval: steps nobody decided are withdrawn, not left waiting forever."""
-    for step in steps:
-        if step.state in (StepState.PENDING, StepState.WAITING):
-            step.state = StepState.WITHDRAWN
-            step.decided_at = now
+async def advance_when_approved(
+    session: AsyncSession,
+    order: Order,
+    steps: Sequence[OrderApprovalStep],
+    *,
+    actor_id: int,
+    now: datetime,
+    today: date,
+) -> bool:
+    """Every step of the round is approved: on to execution if the guards hold, else the manager is told
+    what is missing. The one place an order goes to execution by itself; True when it went."""
+    if order.stage != Stage.APPROVAL or any(step.state != StepState.APPROVED for step in steps):
+        return False
+    blockers = await execution_blockers(session, order, steps, today=today)
+    if blockers:
+        announce(
+            session,
+            kind=EventKind.APPROVAL_COMPLETE_BLOCKED,
+            order=order,
+            actor_id=actor_id,
+            now=now,
+            payload={"missing": blockers, "responsible_id": order.responsible_id},
+        )
+        return False
+    change_stage(session, order, Verb.START_EXECUTION, actor_id=actor_id, now=now, details={"automatic": True})
+    return True
 
 
 async def execution_blockers(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -36,3 +38,40 @@ def format_number(value: int, *, prefix: str, digits: int) -> str:
 async def current_value(session: AsyncSession, name: str) -> int:
     value = await session.scalar(select(Counter.value).where(Counter.name == name))
     return int(value or 0)
+
+
+# How each Cyrillic letter of a prefix may be typed on a Latin keyboard: by its sound ("ZS" for
+# «ЗС») or by its look ("BK" for «ВК»), in either case.
+_LATIN_SPELLINGS = {
+    "а": "a", "б": "b", "в": "vbw", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "j", "з": "z3",
+    "и": "i", "й": "jy", "к": "k", "л": "l", "м": "m", "н": "nh", "о": "o0", "п": "p", "р": "rp",
+    "с": "sc", "т": "t", "у": "uy", "ф": "f", "х": "hx", "ц": "c", "ч": "4", "ш": "w", "ы": "y",
+    "э": "e", "ю": "u",
+}  # fmt: skip
+_MAX_TYPED = 40
+
+
+def order_number(typed: str, *, prefix: str, digits: int) -> str | None:
+    """The order number people mean, as stored (ЗС-000025), or None when the text is not a number.
+
+    Takes ЗС-000025, зс-25, "ЗС 25", ZS-000025, zs25 and a bare 25; only ASCII digits, and
+    never more than the numbers have.
+    """
+    text = typed.strip()
+    if len(text) > _MAX_TYPED:
+        return None
+    letters = "".join(_spellings(char) for char in prefix.rstrip("-").casefold())
+    match = re.fullmatch(rf"(?:{letters}\s*-?\s*)?([0-9]+)", text, flags=re.IGNORECASE)
+    if match is None:
+        return None
+    value = int(match.group(1))
+    if not 1 <= value < 10**digits:
+        return None
+    return format_number(value, prefix=prefix, digits=digits)
+
+
+def _spellings(char: str) -> str:
+    """A pattern for one letter of the prefix: itself, or how it is typed in Latin letters."""
+    if char.isspace():
+        return r"\s*"
+    return f"[{re.escape(char + _LATIN_SPELLINGS.get(char, ''))}]"

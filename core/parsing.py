@@ -8,11 +8,11 @@ from datetime import date, datetime, time, timedelta
 
 from core.errors import DomainError, ErrorCode
 
-_NUMERIC = re.compile(r"^(?P<d>\d{1,2})[./-](?P<m>\d{1,2})(?:[./-](?P<y>\d{2}|\d{4}))?$")
-_ISO = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
-_PLUS = re.compile(r"^\+\s*(?P<n>\d{1,4})\s*(?P<unit>[а-яa-z]*)\.?$")
+_NUMERIC = re.compile(r"^(?P<d>[0-9]{1,2})[./-](?P<m>[0-9]{1,2})(?:[./-](?P<y>[0-9]{2}|[0-9]{4}))?$")
+_ISO = re.compile(r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})$")
+_PLUS = re.compile(r"^\+\s*(?P<n>[0-9]{1,4})\s*(?P<unit>[а-яa-z]*)\.?$")
 _IN = re.compile(
-    r"^(?:через|in)\s+(?P<n>\d{1,4}|одн[уа]|один|две|два|три|четыре|пять|a|an|one|two|three|four)?\s*(?P<unit>[а-яa-z]+)$"
+    r"^(?:через|in)\s+(?P<n>[0-9]{1,4}|одн[уа]|один|две|два|три|четыре|пять|a|an|one|two|three|four)?\s*(?P<unit>[а-яa-z]+)$"
 )
 _WORD_NUMBERS = {
     "одну": 1,
@@ -31,6 +31,21 @@ _WORD_NUMBERS = {
     "four": 4,
 }
 _NAMED = {"сегодня": 0, "today": 0, "завтра": 1, "tomorrow": 1, "послезавтра": 2}
+
+# Ids are PostgreSQL's `integer`: a larger number names nothing and must not reach a query.
+MAX_ID = 2**31 - 1
+_ASCII_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(text: str | None) -> int | None:
+    """A record's id from a button, a link or a command line: ASCII digits within 1..MAX_ID, else None.
+
+    `str.isdigit` would take "²" or "٣", which `int` then refuses or reads as another number.
+    """
+    if text is None or not _ASCII_DIGITS.fullmatch(text.strip()):
+        return None
+    value = int(text.strip())
+    return value if 1 <= value <= MAX_ID else None
 
 
 def _unit_days(unit: str) -> int | None:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from core.access import can_see, is_owner, may
 from core.models import Order, OrderApprovalStep, Person, StepState
 from core.roles import Role
-from core.stages import EDITABLE_STAGES, Stage, Verb, transition
+from core.stages import EDITABLE_STAGES, SALES, Stage, Verb, transition
 
 
 class Action(StrEnum):
@@ -33,16 +33,37 @@ class Action(StrEnum):
 TERMS_STAGES = frozenset({Stage.REQUEST, Stage.APPROVAL})
 
 
-def votable_step(person: Person, steps: Sequence[OrderApprovalStep]) -> OrderApprovalStep | None:
-    """The open step this person would decide: the one named for them, else one for their role."""
-    if any(step.decided_by_id == person.id for step in steps):
-        return None  # one person decides at most one step of a round
-    if any(s.person_id == person.id for s in steps):
-        # Someone the route names for a step (the finance director) decides that step, not the others.
-        candidates = [s for s in steps if s.person_id == person.id]
-    else:
-        candidates = [s for s in steps if s.person_id is None]
-    open_steps = [s for s in candidates if s.state == StepState.PENDING and Role(s.role) in person.roles]
+def could_decide(
+    person: Person,
+    order: Order,
+    steps: Sequence[OrderApprovalStep],
+    step: OrderApprovalStep,
+    *,
+    mind_limit: bool = True,
+) -> bool:
+    """Whether this step of the round is one the person would decide, whatever its turn.
+
+    The step asks for their role; a step named for someone (the finance director) is theirs alone,
+    and they decide that step, not the others; one person decides at most one step of a round;
+    nobody judges an order they registered or are responsible for; and an approver with an amount
+    limit decides only orders whose total it covers.
+    """
+    if Role(step.role) not in person.roles:
+        return False
+    if any(other.decided_by_id == person.id for other in steps):
+        return False
+    named_for_them = any(other.person_id == person.id for other in steps)
+    if step.person_id != (person.id if named_for_them else None):
+        return False
+    vote = transition(Verb.APPROVE, Stage.APPROVAL)
+    if vote is None or not may(person, vote, order):
+        return False
+    return not (mind_limit and person.approval_limit is not None and order.total_amount > person.approval_limit)
+
+
+def votable_step(person: Person, order: Order, steps: Sequence[OrderApprovalStep]) -> OrderApprovalStep | None:
+    """The open step this person would decide now: the one named for them, else one for their role."""
+    open_steps = [s for s in steps if s.state == StepState.PENDING and could_decide(person, order, steps, s)]
     return open_steps[0] if open_steps else None
 
 
@@ -51,7 +72,7 @@ def available_actions(person: Person, order: Order, steps: Sequence[OrderApprova
         return frozenset()
     stage = Stage(order.stage)
     actions = {Action.HISTORY}
-    sales = person.has_role(Role.MANAGER, Role.HEAD) and is_owner(person, order)
+    sales = bool(person.roles & SALES) and is_owner(person, order)
     if stage in EDITABLE_STAGES and sales:
         actions.add(Action.ADD_LINE)
         if order.lines:
@@ -67,7 +88,7 @@ def available_actions(person: Person, order: Order, steps: Sequence[OrderApprova
     if stage is Stage.REQUEST and not order.lines:
         actions.discard(Action.SUBMIT)
     if stage is Stage.APPROVAL:
-        if votable_step(person, steps) is not None:
+        if votable_step(person, order, steps) is not None:
             actions |= {Action.APPROVE, Action.REJECT, Action.RETURN}
         if not all(s.state == StepState.APPROVED for s in steps):
             actions.discard(Action.START_EXECUTION)

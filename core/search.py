@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
+from core.validation import clean
+
 # Letters that look alike: a code typed on a Latin keyboard ("BK-12") still finds «ВК-12».
 _LOOKALIKES = str.maketrans("abcehkmoptxy", "авсенкмортху")
 
@@ -13,8 +15,8 @@ FUZZY_CUTOFF = 70
 
 
 def fold(text: str) -> str:
-    """The form both a query and a catalogue entry are compared in."""
-    return " ".join(text.casefold().translate(_LOOKALIKES).replace("ё", "е").split())
+    """The form both a query and a catalogue entry are compared in: cleaned as every typed text is."""
+    return " ".join(clean(text).casefold().translate(_LOOKALIKES).replace("ё", "е").split())
 
 
 def rank(query: str, entries: Sequence[tuple[int, str, str]], *, limit: int) -> list[int]:

@@ -24,6 +24,7 @@ class Verb(StrEnum):
     """A business verb that moves an order from one stage to another."""
 
     SUBMIT = "submit"  # request -> approval
+    APPROVE = "approve"  # approval -> approval, by an approver; the last approval leads on to execution
     WITHDRAW = "withdraw"  # approval -> request, by the manager, before a decision
     RETURN = "return"  # approval -> request, by an approver, for rework
     REJECT = "reject"  # approval -> cancelled, by an approver
@@ -34,6 +35,7 @@ class Verb(StrEnum):
     ARCHIVE = "archive"  # cancelled/closed -> archived
 
 
+# The sales side: who registers requests and moves orders (a head of sales on every order).
 SALES = frozenset({Role.MANAGER, Role.HEAD})
 APPROVERS = frozenset({Role.APPROVER})
 
@@ -47,13 +49,17 @@ class Transition:
     # Whether a manager may make it only on the orders they are responsible for;
     # a head of sales may always make what a manager may.
     owner_only: bool = True
+    # Whether the person must have no stake in the order: an approver does not decide on an
+    # order they registered or are responsible for (the head of sales included).
+    impartial: bool = False
 
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(Verb.SUBMIT, Stage.REQUEST, Stage.APPROVAL, SALES),
     Transition(Verb.WITHDRAW, Stage.APPROVAL, Stage.REQUEST, SALES),
-    Transition(Verb.RETURN, Stage.APPROVAL, Stage.REQUEST, APPROVERS, owner_only=False),
-    Transition(Verb.REJECT, Stage.APPROVAL, Stage.CANCELLED, APPROVERS, owner_only=False),
+    Transition(Verb.APPROVE, Stage.APPROVAL, Stage.APPROVAL, APPROVERS, owner_only=False, impartial=True),
+    Transition(Verb.RETURN, Stage.APPROVAL, Stage.REQUEST, APPROVERS, owner_only=False, impartial=True),
+    Transition(Verb.REJECT, Stage.APPROVAL, Stage.CANCELLED, APPROVERS, owner_only=False, impartial=True),
     Transition(Verb.START_EXECUTION, Stage.APPROVAL, Stage.EXECUTION, SALES),
     Transition(Verb.SHIP, Stage.EXECUTION, Stage.SHIPPED, SALES),
     Transition(Verb.CLOSE, Stage.SHIPPED, Stage.CLOSED, SALES | {Role.ACCOUNTANT}),
@@ -67,6 +73,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 # Verbs that `move_stage` makes; the others have use cases of their own
 # (submit_for_approval, vote, cancel, archive) because they take more than a target.
+# The votes (approve, reject, return) are `vote`'s.
 MOVES: frozenset[Verb] = frozenset({Verb.WITHDRAW, Verb.START_EXECUTION, Verb.SHIP, Verb.CLOSE})
 
 EDITABLE_STAGES: frozenset[Stage] = frozenset({Stage.REQUEST})
@@ -82,7 +89,8 @@ def transition(verb: Verb, source: Stage) -> Transition | None:
 
 
 def transition_to(source: Stage, target: Stage) -> Transition | None:
+    """The move (one of MOVES) from `source` to `target`, or None where there is none."""
     for candidate in TRANSITIONS:
-        if candidate.source is source and candidate.target is target:
+        if candidate.verb in MOVES and candidate.source is source and candidate.target is target:
             return candidate
     return None

@@ -14,7 +14,15 @@ MAX_PRICE = Decimal("999999999999")
 MAX_HORIZON = timedelta(days=3 * 366)
 LANGUAGES = ("ru", "en")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (NUL among them: PostgreSQL refuses it in text) and the bidirectional
+# embeddings, overrides and isolates, which can make a name read backwards in someone's chat.
+# Tabs and line breaks stay: a note may have several lines.
+_UNWANTED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(value: str | None) -> str:
+    """What a person typed, as the core keeps and searches it: no control characters, no bidi overrides, trimmed."""
+    return _UNWANTED.sub("", value or "").strip()
 
 
 def parse_decimal(value: Decimal | int | str) -> Decimal | None:
@@ -58,7 +66,7 @@ def price(value: Decimal | int | str) -> Decimal:
 
 
 def text(value: str | None, *, field: str, max_length: int, required: bool = True) -> str:
-    cleaned = _CONTROL.sub("", value or "").strip()
+    cleaned = clean(value)
     if not cleaned and required:
         raise DomainError(ErrorCode.TEXT_EMPTY, field=field)
     if len(cleaned) > max_length:
@@ -68,7 +76,7 @@ def text(value: str | None, *, field: str, max_length: int, required: bool = Tru
 
 def reason(value: str | None) -> str:
     """A reason says something: a dash or a dot alone is no reason."""
-    cleaned = _CONTROL.sub("", value or "").strip()
+    cleaned = clean(value)
     if not any(char.isalnum() for char in cleaned):
         raise DomainError(ErrorCode.REASON_REQUIRED)
     return text(cleaned, field="reason", max_length=1000)
@@ -126,5 +134,6 @@ def _inn_checks(digits: str) -> bool:
 
 
 def _short(number: Decimal) -> str:
-    text_value = f"{number:.0f}" if abs(number) < Decimal("1e30") else f"{number:.3e}"
-    return text_value[:40]
+    """The number exactly when it is short enough to read, else its first digits and magnitude."""
+    exact = f"{number:f}"  # no precision given: Decimal writes every digit, whatever the context
+    return exact if len(exact) <= 40 else f"{number:.3e}"

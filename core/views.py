@@ -10,10 +10,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.models import Order, OrderApprovalStep, OrderLine, Person
+from core import validation
+from core.lifecycle import execution_blockers
+from core.models import Order, OrderApprovalStep, OrderLine, Person, PersonRole, StepState
+from core.models.people import roles_loaded
 from core.money import Money
-from core.policy import Action, available_actions
+from core.policy import Action, available_actions, could_decide
 from core.stages import Stage
+
+# What keeps an order in approval from execution besides `core.lifecycle.execution_blockers`:
+# a step of the round that nobody may decide (each approver has a stake in the order or a limit
+# below its total).
+NO_APPROVER = "no_approver"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,8 @@ class StepView:
     decided_by: str | None
     decided_at: datetime | None
     comment: str | None
+    # Undecided, and nobody may decide it: the order says so rather than wait for no one.
+    no_one_may_decide: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,9 @@ class OrderCard:
     updated_at: datetime
     stage_changed_at: datetime
     actions: frozenset[Action]
+    # While in approval: what keeps the order from execution (`templates.labels.BLOCKERS` names
+    # them), so every front end shows the core's reasons; empty in every other stage.
+    blockers: tuple[str, ...] = ()
 
     @property
     def nearest_required_by(self) -> date | None:
@@ -98,11 +111,15 @@ class OrderRow:
 
 @dataclass(frozen=True, slots=True)
 class OrderPage:
+    """A page of the registry; `totals` sum only the open orders, the cancelled are counted apart."""
+
     rows: tuple[OrderRow, ...]
     total_count: int
     totals: tuple[Money, ...]
     offset: int
     limit: int
+    cancelled_count: int = 0
+    cancelled_totals: tuple[Money, ...] = ()
 
     @property
     def has_next(self) -> bool:
@@ -161,10 +178,19 @@ async def current_steps(session: AsyncSession, order: Order) -> list[OrderApprov
     )
 
 
-async def order_card(session: AsyncSession, order: Order, viewer: Person) -> OrderCard:
+async def order_card(session: AsyncSession, order: Order, viewer: Person, *, now: datetime | None = None) -> OrderCard:
+    """The order as `viewer` sees it; the contract's term is judged as of `now` (else its last change)."""
     await session.flush()
     steps = await current_steps(session, order)
     lines = tuple(line_view(line) for line in order.lines)
+    blockers: list[str] = []
+    undecidable: set[int] = set()
+    if order.stage == Stage.APPROVAL:
+        today = validation.local_today(now or order.updated_at, viewer.time_zone)
+        blockers = await execution_blockers(session, order, steps, today=today)
+        undecidable = await _steps_no_one_may_decide(session, order, steps)
+        if undecidable:
+            blockers.append(NO_APPROVER)
     return OrderCard(
         id=order.id,
         number=order.number,
@@ -193,6 +219,7 @@ async def order_card(session: AsyncSession, order: Order, viewer: Person) -> Ord
                 decided_by=step.decided_by.full_name if step.decided_by else None,
                 decided_at=step.decided_at,
                 comment=step.comment,
+                no_one_may_decide=step.id in undecidable,
             )
             for step in steps
         ),
@@ -202,4 +229,20 @@ async def order_card(session: AsyncSession, order: Order, viewer: Person) -> Ord
         updated_at=order.updated_at,
         stage_changed_at=order.stage_changed_at,
         actions=available_actions(viewer, order, steps),
+        blockers=tuple(blockers),
     )
+
+
+async def _steps_no_one_may_decide(session: AsyncSession, order: Order, steps: list[OrderApprovalStep]) -> set[int]:
+    """The undecided steps of the round that no active person may decide."""
+    undecided = [s for s in steps if s.state in (StepState.PENDING, StepState.WAITING)]
+    if not undecided:
+        return set()
+    holders = select(PersonRole.person_id).where(PersonRole.role.in_({s.role for s in undecided}))
+    people = (
+        await session.scalars(
+            select(Person).where(Person.active.is_(True), Person.id.in_(holders)).options(roles_loaded())
+        )
+    ).unique()
+    deciders = list(people)
+    return {s.id for s in undecided if not any(could_decide(p, order, steps, s) for p in deciders)}

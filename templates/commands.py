@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from core.roles import Role
+from core.stages import SALES
 from templates.catalogue import translations
 from templates.labels import N_
 
 EVERYONE = frozenset(Role)
-SALES = frozenset({Role.MANAGER, Role.HEAD})
 
 COMMANDS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("new", N_("Register a customer's request"), SALES),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_datetime
@@ -25,10 +25,14 @@ _MOMENT = {"ru": "dd.MM.yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
 _CLOCK = {"ru": "HH:mm dd.MM", "en": "HH:mm, d MMM"}
 # Babel writes "RUB7,951.50" in English; CLDR's currency spacing wants a space after a code.
 _CODE_BEFORE_DIGITS = re.compile(r"([A-Z]{3})(?=\d)")
+# Babel rounds in the current decimal context (28 digits by default) and fails beyond it; every
+# number is formatted in a context wide enough for it, and a longer one is shown as it came.
+MOST_DIGITS = 60
+_PRECISION = 2 * MOST_DIGITS + 10
 
 
 def to_decimal(value: object) -> Decimal | None:
-    """A finite Decimal from a Decimal, an int or numeric text; None for anything else."""
+    """A finite Decimal of at most MOST_DIGITS digits either side of the point; None for anything else."""
     if isinstance(value, float):
         raise TypeError("money and quantities are Decimal, never float")
     if isinstance(value, bool):
@@ -42,7 +46,9 @@ def to_decimal(value: object) -> Decimal | None:
             return None
     else:
         return None
-    return number if number.is_finite() else None
+    if not number.is_finite() or not -MOST_DIGITS <= number.adjusted() < MOST_DIGITS:
+        return None
+    return number if len(number.as_tuple().digits) <= 2 * MOST_DIGITS else None
 
 
 def money(amount: object, currency: str | None = None, *, locale: str) -> str:
@@ -50,14 +56,18 @@ def money(amount: object, currency: str | None = None, *, locale: str) -> str:
     number = to_decimal(amount)
     if number is None:
         return str(amount)
-    text = format_currency(number, currency or DEFAULT_CURRENCY, locale=locale)
+    with localcontext(prec=_PRECISION):
+        text = format_currency(number, currency or DEFAULT_CURRENCY, locale=locale)
     return _CODE_BEFORE_DIGITS.sub("\\1\u00a0", text)
 
 
 def amount(value: object, *, locale: str) -> str:
     """A sum without its currency (a price typed or quoted in a message): 7 951,50."""
     number = to_decimal(value)
-    return str(value) if number is None else format_decimal(number, format="#,##0.00", locale=locale)
+    if number is None:
+        return str(value)
+    with localcontext(prec=_PRECISION):
+        return format_decimal(number, format="#,##0.00", locale=locale)
 
 
 def qty(value: object, *, locale: str) -> str:
@@ -65,8 +75,9 @@ def qty(value: object, *, locale: str) -> str:
     number = to_decimal(value)
     if number is None:
         return str(value)
-    number = number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
-    return format_decimal(number, locale=locale, decimal_quantization=False)
+    with localcontext(prec=_PRECISION):
+        number = number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+        return format_decimal(number, locale=locale, decimal_quantization=False)
 
 
 def day(value: object, *, locale: str) -> str:

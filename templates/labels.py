@@ -87,6 +87,7 @@ ACTIVITIES: Mapping[str, str] = {
     ActivityKind.REJECTED: N_("Rejected"),
     ActivityKind.RETURNED: N_("Returned for rework"),
     ActivityKind.CONTRACT_SET: N_("Contract and payment terms set"),
+    ActivityKind.APPROVAL_RESTARTED: N_("Approval started over: the votes were given on other terms"),
     ActivityKind.NOTE_SET: N_("Note changed"),
     ActivityKind.STAGE_MOVED: N_("Stage changed"),
     ActivityKind.CANCELLED: N_("Order cancelled"),
@@ -131,6 +132,65 @@ BLOCKERS: Mapping[str, str] = {
     "contract_limit_exceeded": N_("the contract limit would be exceeded"),
     "contract_not_valid": N_("the contract is not in force today"),
     "contract_of_other_counterparty": N_("the contract belongs to another counterparty"),
+    "no_approver": N_(
+        "no one may decide an approval step: the approvers registered the order, are responsible for it, "
+        "or their limits are below its total"
+    ),
+}
+
+# Units of measure as the catalogue stores them (in Russian), named for an English reader;
+# a unit missing here is shown as it is.
+UNITS: Mapping[str, str] = {
+    "шт": N_("pcs"),
+    "м": N_("m"),
+    "м2": N_("m²"),
+    "м²": N_("m²"),
+    "м3": N_("m³"),
+    "м³": N_("m³"),
+    "кг": N_("kg"),
+    "т": N_("t"),
+    "л": N_("l"),
+    "компл": N_("set"),
+    "комплект": N_("set"),
+    "уп": N_("pack"),
+    "пог. м": N_("running m"),
+}
+
+# The headings of the command line's tables and card.
+HEADINGS: Mapping[str, str] = {
+    "number": N_("Number"),
+    "registered": N_("Registered"),
+    "stage": N_("Stage"),
+    "counterparty": N_("Counterparty"),
+    "responsible": N_("Responsible"),
+    "total": N_("Total"),
+    "contract": N_("Contract"),
+    "payment_terms": N_("Payment terms"),
+    "in_stage_since": N_("In stage since"),
+    "comment": N_("Comment"),
+    "cancel_reason": N_("Cancel reason"),
+    "lines": N_("Lines"),
+    "item": N_("Item"),
+    "quantity": N_("Quantity"),
+    "required_by": N_("Required by"),
+    "price": N_("Price"),
+    "amount": N_("Amount"),
+    "planned_cost": N_("Planned cost"),
+    "margin": N_("Margin"),
+    "production": N_("Production"),
+    "approval": N_("Approval"),
+    "step": N_("Step"),
+    "who": N_("Who"),
+    "state": N_("State"),
+    "decided_by": N_("Decided by"),
+    "before_execution": N_("Before execution"),
+    "when": N_("When"),
+    "history": N_("History"),
+    "what": N_("What"),
+    "details": N_("Details"),
+    "orders": N_("Orders"),
+    "tax_id": N_("Tax id"),
+    "price_agreed": N_("* price agreed instead of the price list's"),
 }
 
 TABLES: Mapping[str, Mapping[str, str]] = {
@@ -142,6 +202,7 @@ TABLES: Mapping[str, Mapping[str, str]] = {
     "production_state_name": PRODUCTION_STATES,
     "field_name": FIELDS,
     "blocker_name": BLOCKERS,
+    "unit_name": UNITS,
 }
 
 

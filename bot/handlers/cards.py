@@ -18,9 +18,10 @@ from bot.callbacks import pack, unpack
 from bot.staff import ALERT_LIMIT, Staff, for_staff
 from core import use_cases as uc
 from core.errors import Conflict, ErrorCode
-from core.models import StepState
+from core.numbering import order_number
 from core.policy import Action
 from core.stages import Stage
+from core.validation import clean
 from core.views import OrderCard
 from templates import render
 from templates.rendering import to_plain
@@ -139,17 +140,17 @@ async def show_card(
 
 async def show_order(staff: Staff, typed: str) -> None:
     """The card of an order named as people type it: ЗС-000012, зс-12, 12."""
-    card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, number=full_number(staff, typed))
+    card = await uc.get_order(
+        staff.services.db, viewer_id=staff.person.id, number=full_number(staff, typed), now=staff.services.now()
+    )
     await show_card(staff, card, new=True)
 
 
 def full_number(staff: Staff, typed: str) -> str:
+    """The stored number meant by what was typed; text that is no number is looked up as it is (and not found)."""
     settings = staff.services.settings
-    cleaned = typed.strip().upper()
-    digits = cleaned.removeprefix(settings.order_number_prefix.upper())
-    if digits.isdigit() and len(digits) <= settings.order_number_digits:
-        return f"{settings.order_number_prefix}{int(digits):0{settings.order_number_digits}d}"
-    return cleaned
+    number = order_number(typed, prefix=settings.order_number_prefix, digits=settings.order_number_digits)
+    return number if number is not None else clean(typed)[:40]
 
 
 @for_staff
@@ -172,7 +173,7 @@ async def card_tap(staff: Staff) -> None:
     if order_id is None or version is None:
         await staff.answer(staff.text("bot/button_unknown.html.j2"), alert=True)
         return
-    card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=order_id)
+    card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=order_id, now=staff.services.now())
     if card.version != version:
         note = await what_changed(staff, card, since=version)
         await show_card(staff, card, note=note)
@@ -208,13 +209,14 @@ async def act_and_show(staff: Staff, card: OrderCard, change: Awaitable[OrderCar
             raise
         await show_fresh(staff, card.id, since=card.version)
         return
-    await show_card(staff, updated, note=outcome_note(staff, card, updated, done))
+    # Said first: whatever Telegram does with the card next, the person knows the change was made.
     await staff.answer(staff.text("bot/done.html.j2", action=done))
+    await show_card(staff, updated, note=outcome_note(staff, card, updated, done))
 
 
 async def show_fresh(staff: Staff, order_id: int, *, since: int, new: bool = False) -> None:
     """The order changed under the person's card: show it as it is now, saying what changed and who did it."""
-    card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=order_id)
+    card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=order_id, now=staff.services.now())
     note = await what_changed(staff, card, since=since)
     await show_card(staff, card, note=note, new=new)
     await staff.answer(alert_of(staff, card, note), alert=True)
@@ -231,10 +233,10 @@ def outcome_note(staff: Staff, before: OrderCard, after: OrderCard, done: str) -
     """What the person would not guess from the card: the order went on to execution by itself, or could not."""
     if before.stage is not Stage.APPROVAL or done == Action.START_EXECUTION:
         return None
-    all_approved = bool(after.steps) and all(step.state == StepState.APPROVED for step in after.steps)
     if after.stage is Stage.EXECUTION:
         return staff.text("bot/details/went_to_execution.html.j2", card=after)
-    if after.stage is Stage.APPROVAL and all_approved and (after.contract_id is None or after.payment_terms_id is None):
+    # The core says what still blocks execution; with every approval in, the rest is the manager's.
+    if after.stage is Stage.APPROVAL and after.blockers and "approvals" not in after.blockers:
         return staff.text("bot/details/approved_needs_terms.html.j2", card=after)
     return None
 

@@ -1,4 +1,9 @@
-"""One-tap decisions on a card: submit, approve, withdraw, start execution, ship, close, archive."""
+"""One-tap decisions on a card: submit, approve, withdraw, start execution, ship, close, archive.
+
+A move that cannot be undone (ship, close, and a cancel from execution) asks first, saying what
+it means; the "Yes" button names the card's version, so a confirmation left on screen while the
+order changed changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.handlers.cards import act_and_show, on_action
+from bot.handlers.cards import act_and_show, on_action, order_button
+from bot.handlers.order_prompts import back_button, column, label
 from bot.staff import Staff
 from core import use_cases as uc
 from core.models import Decision
@@ -30,9 +36,29 @@ ONE_TAP: dict[Action, tuple[Change, dict[str, Any]]] = {
 }
 
 
+# Moves that cannot be undone: the first tap says what the move means, and only "Yes" makes it.
+IRREVERSIBLE = frozenset({Action.SHIP, Action.CLOSE})
+CONFIRMED = "y"  # the last part of the "Yes" button's data; the button also names the card's version
+
+
+def needs_confirmation(card: OrderCard, action: str) -> bool:
+    """Shipping, closing, and cancelling an order already in execution ask first."""
+    return action in IRREVERSIBLE or (action == Action.CANCEL and card.stage is Stage.EXECUTION)
+
+
+async def confirm_first(staff: Staff, card: OrderCard, action: str) -> None:
+    """What the move means, in place of the card, with "Yes" for this version of the card and "Back"."""
+    yes = order_button(staff, card, action, CONFIRMED, label=label(staff, f"yes_{action}"))
+    question = staff.text("bot/details/confirm_move.html.j2", card=card, action=action)
+    await staff.show(question, column([yes], back_button(staff, card)))
+
+
 @on_action(*ONE_TAP)
-async def one_tap(staff: Staff, card: OrderCard, action: str, _args: tuple[str, ...]) -> None:
+async def one_tap(staff: Staff, card: OrderCard, action: str, args: tuple[str, ...]) -> None:
     """Make the button's change against the version of the card that was tapped, and show the result."""
+    if needs_confirmation(card, action) and args != (CONFIRMED,):
+        await confirm_first(staff, card, action)
+        return
     verb, fixed = ONE_TAP[Action(action)]
     change = verb(
         staff.services.db,

@@ -16,8 +16,20 @@ from bot.callbacks import unpack
 from bot.drafts import flow
 from bot.handlers import new_request_items, new_request_lines, new_request_quick, new_request_steps
 from bot.handlers.cards import on_action
-from bot.handlers.new_request_state import NEW, TAP, TAPS, TYPED, Step, button, new_state, remembered, save
-from bot.handlers.new_request_steps import ask, order_summary
+from bot.handlers.new_request_state import (
+    NEW,
+    TAP,
+    TAPS,
+    TYPED,
+    NewRequest,
+    Step,
+    button,
+    lost,
+    new_state,
+    save,
+    to_resume,
+)
+from bot.handlers.new_request_steps import ask, registered_as
 from bot.handlers.text import on_flow
 from bot.staff import Staff, for_staff
 from core import use_cases as uc
@@ -41,21 +53,20 @@ async def new_command(staff: Staff) -> None:
         await begin(staff)
         return
     markup = InlineKeyboardMarkup(
-        [[button(staff, unfinished, "k", number=unfinished["number"])], [button(staff, unfinished, "a")]]
+        [[button(staff, unfinished, "k", number=unfinished.number)], [button(staff, unfinished, "a")]]
     )
     await staff.send(staff.text(T + "resume.html.j2", request=unfinished), markup)
 
 
-async def resumable(staff: Staff) -> dict[str, Any] | None:
+async def resumable(staff: Staff) -> NewRequest | None:
     """The registered request whose entry is under way or was stopped, if lines can still be added to it."""
-    current = await flow(staff)
-    state = current if current.get("kind") == NEW else {}
-    if not state.get("order_id"):
-        state = (await remembered(staff)).get("resume") or {}
-    if not state.get("order_id"):
+    state = NewRequest.from_data(await flow(staff))
+    if state is None or not state.registered:
+        state = await to_resume(staff)
+    if state is None or state.order_id is None:
         return None
     try:
-        card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=state["order_id"])
+        card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=state.order_id)
     except DomainError:
         return None
     return state if Action.ADD_LINE in card.actions else None
@@ -63,7 +74,7 @@ async def resumable(staff: Staff) -> dict[str, Any] | None:
 
 async def begin(staff: Staff, *, edit: bool = False) -> None:
     """A new conversation from its first question, forgetting the unfinished one (it stays registered)."""
-    state = new_state(step=Step.COUNTERPARTY)
+    state = new_state(staff, Step.COUNTERPARTY)
     await save(staff, state, forget=True)
     await ask(staff, state, edit=edit)
 
@@ -71,15 +82,20 @@ async def begin(staff: Staff, *, edit: bool = False) -> None:
 @on_action(Action.ADD_LINE)
 async def add_line_action(staff: Staff, card: OrderCard, _action: str, _args: tuple[str, ...]) -> None:
     """[Add line] on a card: the line steps of the conversation, for this order."""
-    state = new_state(step=Step.ITEM, **order_summary(card))
+    state = new_state(staff, Step.ITEM)
+    registered_as(state, card)
     await save(staff, state)
     await ask(staff, state, edit=True)
 
 
 @on_flow(NEW)
-async def typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
-    """Typed text goes to the step the conversation is at."""
-    step = TYPED.get(str(state.get("step")))
+async def typed(staff: Staff, text: str, data: dict[str, Any]) -> None:
+    """Typed text goes to the step the conversation is at; a state that cannot be read starts over."""
+    state = NewRequest.from_data(data)
+    if state is None:
+        await lost(staff)
+        return
+    step = TYPED.get(state.step)
     if step is None:
         await staff.send(staff.text("bot/not_understood.html.j2"))
         return
@@ -95,13 +111,17 @@ async def tapped(staff: Staff) -> None:
     if what in ("k", "a"):
         await resume_tapped(staff, fid, what)
         return
-    state = await flow(staff)
-    if state.get("kind") != NEW or state.get("fid") != fid:
+    data = await flow(staff)
+    if data.get("kind") != NEW or data.get("fid") != fid:
         if what != "qc" or not await new_request_quick.already_created(staff, fid):
             await staff.answer(staff.text(T + "flow_over.html.j2"), alert=True)
         return
+    state = NewRequest.from_data(data)
+    if state is None:
+        await lost(staff)
+        return
     steps, handler = TAPS.get(what, (frozenset(), None))
-    if handler is None or state.get("step") not in steps:
+    if handler is None or state.step not in steps:
         await staff.answer(staff.text(T + "stale_button.html.j2"), alert=True)
         return
     await handler(staff, state, tap.args[2:])
@@ -113,7 +133,7 @@ async def resume_tapped(staff: Staff, fid: str, what: str) -> None:
         await begin(staff, edit=True)
         return
     unfinished = await resumable(staff)
-    if unfinished is None or unfinished.get("fid") != fid:
+    if unfinished is None or unfinished.fid != fid:
         await staff.answer(staff.text(T + "flow_over.html.j2"), alert=True)
         return
     await save(staff, unfinished)

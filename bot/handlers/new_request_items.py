@@ -1,12 +1,11 @@
 """The lines of a request entered by conversation: item, configuration, quantity, required-by date.
 
-A line is added to the order (core `add_line`) as soon as its date is typed; until then its
-draft lives in the conversation's state, so /cancel, a restart or a pause loses nothing.
+A line goes to the order as soon as its date is typed: the first registers the order with it
+(core `register_request`, once however often it is retried), the next are added (`add_line`).
+Until then its draft lives in the conversation's state, so a restart or a pause loses nothing.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
@@ -14,6 +13,8 @@ from bot.handlers.cards import show_card
 from bot.handlers.new_request_state import (
     MAX_CHOICES,
     MAX_SEARCH,
+    LineDraft,
+    NewRequest,
     Step,
     button,
     finish,
@@ -24,14 +25,16 @@ from bot.handlers.new_request_state import (
     save,
     today,
 )
-from bot.handlers.new_request_steps import ask, order_summary
+from bot.handlers.new_request_steps import ask, registered_as
 from bot.staff import Staff
 from core import use_cases as uc
 from core import validation
 from core.errors import DomainError, ErrorCode
-from core.parsing import parse_date
+from core.parsing import parse_date, parse_id
 from core.search import fold
+from core.use_cases import LineInput
 from core.use_cases.catalogue import ItemOffer
+from core.views import OrderCard
 
 T = "bot/new_request/"
 # Refusals after which the order can take no more lines from this conversation.
@@ -41,7 +44,7 @@ ORDER_GONE = frozenset(
 
 
 @on_typed(Step.ITEM)
-async def item_typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
+async def item_typed(staff: Staff, text: str, state: NewRequest) -> None:
     """A code or part of a name: the matches as buttons; an exact code is taken at once."""
     typed = text.strip()
     if len(typed) > MAX_SEARCH:
@@ -60,29 +63,29 @@ async def item_typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
 
 
 @on_tap("i", Step.ITEM, Step.OPTION, Step.QUANTITY, Step.DATE)
-async def item_tapped(staff: Staff, state: dict[str, Any], args: tuple[str, ...]) -> None:
+async def item_tapped(staff: Staff, state: NewRequest, args: tuple[str, ...]) -> None:
     """An item picked from the matches; a line half entered starts again with this item."""
-    item_id = int(args[0]) if args and args[0].isdigit() and len(args[0]) <= 12 else None
+    item_id = parse_id(args[0]) if args else None
     if item_id is None:
         await staff.answer(staff.text("bot/button_unknown.html.j2"), alert=True)
         return
     await item_chosen(staff, state, item_id, edit=True)
 
 
-async def item_chosen(staff: Staff, state: dict[str, Any], item_id: int, *, edit: bool) -> None:
+async def item_chosen(staff: Staff, state: NewRequest, item_id: int, *, edit: bool) -> None:
     """The item of the line: its options next, or straight to the quantity; an item without a price is refused."""
-    item = await uc.item_offer(staff.services.db, item_id=item_id, on=today(staff), currency=state["currency"])
+    item = await uc.item_offer(staff.services.db, item_id=item_id, on=today(staff), currency=state.currency)
     if item.price is None:
         raise DomainError(ErrorCode.PRICE_NOT_FOUND, code=item.code, name=item.name, currency=item.currency)
-    state.update(line={"item_id": item.id, "options": {}}, step=Step.OPTION if item.options else Step.QUANTITY)
+    state.line, state.step = LineDraft(item_id=item.id), Step.OPTION if item.options else Step.QUANTITY
     await save(staff, state)
     await ask(staff, state, edit=edit, item=item)
 
 
 @on_tap("o", Step.OPTION)
-async def option_tapped(staff: Staff, state: dict[str, Any], args: tuple[str, ...]) -> None:
+async def option_tapped(staff: Staff, state: NewRequest, args: tuple[str, ...]) -> None:
     """A value of the item's next option: `o:<item>:<option>:<value>` by position in the item's options."""
-    item = await offer(staff, state["line"]["item_id"])
+    item = await offer(staff, current(state).item_id)
     try:
         item_id, option_index, value_index = (int(arg) for arg in args[:3])
         choice = item.options[option_index]
@@ -97,10 +100,11 @@ async def option_tapped(staff: Staff, state: dict[str, Any], args: tuple[str, ..
 
 
 @on_typed(Step.OPTION)
-async def option_typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
+async def option_typed(staff: Staff, text: str, state: NewRequest) -> None:
     """A value typed instead of tapped is taken when it names one; otherwise the buttons again."""
-    item = await offer(staff, state["line"]["item_id"])
-    _, choice = next_option(item, state["line"]["options"])
+    line = current(state)
+    item = await offer(staff, line.item_id)
+    _, choice = next_option(item, line.options)
     named = [value for value, _ in choice.values if fold(value) == fold(text)]
     if not named:
         await staff.send(staff.text(T + "tap_a_button.html.j2"))
@@ -110,66 +114,106 @@ async def option_typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
 
 
 async def option_chosen(
-    staff: Staff, state: dict[str, Any], item: ItemOffer, option: str, value: str, *, edit: bool = True
+    staff: Staff, state: NewRequest, item: ItemOffer, option: str, value: str, *, edit: bool = True
 ) -> None:
-    options = state["line"]["options"]
+    options = current(state).options
     options[option] = value
     if all(choice.option in options for choice in item.options):
-        state["step"] = Step.QUANTITY
+        state.step = Step.QUANTITY
     await save(staff, state)
     await ask(staff, state, edit=edit, item=item)
 
 
 @on_typed(Step.QUANTITY)
-async def quantity_typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
+async def quantity_typed(staff: Staff, text: str, state: NewRequest) -> None:
     """How many, in the item's unit; a bad number is refused by the core's check, and the step stays."""
-    item = await offer(staff, state["line"]["item_id"])
+    line = current(state)
+    item = await offer(staff, line.item_id)
     quantity = validation.quantity(text.strip(), whole=item.whole_units, unit=item.unit)
-    state["line"]["quantity"] = str(quantity)
-    state["step"] = Step.DATE
+    line.quantity, state.step = str(quantity), Step.DATE
     await save(staff, state)
     await ask(staff, state, item=item)
 
 
 @on_typed(Step.DATE)
-async def date_typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
-    """The required-by date completes the line: it is added to the order at once."""
+async def date_typed(staff: Staff, text: str, state: NewRequest) -> None:
+    """The required-by date completes the line: it goes to the order at once (the first one registers it)."""
     local_today = today(staff)
     required_by = validation.required_by(parse_date(text, today=local_today), today=local_today)
-    line = state["line"]
+    line = current(state)
+    typed = LineInput(
+        item_id=line.item_id, quantity=line.quantity or "", required_by=required_by, options=dict(line.options)
+    )
+    first = not state.registered
     try:
-        card = await uc.add_line(
-            staff.services.db,
-            actor_id=staff.person.id,
-            order_id=state["order_id"],
-            item_id=line["item_id"],
-            quantity=line["quantity"],
-            required_by=required_by,
-            options=line["options"],
-            now=staff.services.now(),
-        )
+        card = await (add_to_order(staff, state, typed) if state.registered else register(staff, state, typed))
     except DomainError as refusal:
         if refusal.code in ORDER_GONE:
             await finish(staff)
         raise
-    item = await offer(staff, line["item_id"])
-    state.pop("line")
-    state.update(step=Step.ITEM, **order_summary(card))
+    item = await offer(staff, line.item_id)
+    registered_as(state, card)
+    state.line, state.step = None, Step.ITEM
     await save(staff, state)
     added = max(card.lines, key=lambda view: view.position)
     markup = InlineKeyboardMarkup([[button(staff, state, "m"), button(staff, state, "d")]])
-    await staff.send(staff.text(T + "line_added.html.j2", request=state, line=added, offer=item), markup)
+    text = staff.text(T + "line_added.html.j2", request=state, line=added, offer=item, registered=first)
+    await staff.send(text, markup)
+
+
+async def register(staff: Staff, state: NewRequest, line: LineInput) -> OrderCard:
+    """The order, registered with its first line: all at once or nothing, and once for this conversation."""
+    settings = staff.services.settings
+    if state.counterparty_id is None:
+        raise LookupError("a conversation at the line steps with neither an order nor a customer")
+    return await uc.register_request(
+        staff.services.db,
+        actor_id=staff.person.id,
+        counterparty_id=state.counterparty_id,
+        responsible_id=state.responsible_id,
+        now=staff.services.now(),
+        lines=[line],
+        currency=state.currency,
+        number_prefix=settings.order_number_prefix,
+        number_digits=settings.order_number_digits,
+        # A retry of this step (a resent date, another replica) finds the order instead of making another.
+        request_key=f"new:{staff.person.id}:{state.fid}",
+    )
+
+
+async def add_to_order(staff: Staff, state: NewRequest, line: LineInput) -> OrderCard:
+    assert state.order_id is not None
+    return await uc.add_line(
+        staff.services.db,
+        actor_id=staff.person.id,
+        order_id=state.order_id,
+        item_id=line.item_id,
+        quantity=line.quantity,
+        required_by=line.required_by,
+        options=line.options,
+        now=staff.services.now(),
+    )
+
+
+def current(state: NewRequest) -> LineDraft:
+    """The line being entered; the line steps are reached only with one."""
+    if state.line is None:
+        raise LookupError("a line step with no line")
+    return state.line
 
 
 @on_tap("m", Step.ITEM)
-async def more_tapped(staff: Staff, state: dict[str, Any], _args: tuple[str, ...]) -> None:
+async def more_tapped(staff: Staff, state: NewRequest, _args: tuple[str, ...]) -> None:
     """Another line: ask for its item."""
     await ask(staff, state, edit=True)
 
 
 @on_tap("d", Step.ITEM)
-async def done_tapped(staff: Staff, state: dict[str, Any], _args: tuple[str, ...]) -> None:
+async def done_tapped(staff: Staff, state: NewRequest, _args: tuple[str, ...]) -> None:
     """The request is entered: the conversation ends and the order's card takes the message's place."""
+    if state.order_id is None:  # [Done] is shown only once a line is in
+        await staff.answer(staff.text(T + "stale_button.html.j2"), alert=True)
+        return
     await finish(staff)
-    card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=state["order_id"])
+    card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=state.order_id)
     await show_card(staff, card)

@@ -9,6 +9,7 @@ A new quantity or date is typed: that short conversation is the `line` flow.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -19,6 +20,7 @@ from bot.handlers.cards import ORDER, act_and_show, on_action, show_card, what_c
 from bot.handlers.new_request_state import LINE, label, today
 from bot.handlers.text import on_flow
 from bot.staff import Staff, for_staff
+from core import stored
 from core import use_cases as uc
 from core.errors import DomainError, ErrorCode
 from core.parsing import parse_date
@@ -133,20 +135,50 @@ async def ask_value(staff: Staff, card: OrderCard, line: LineView, _args: tuple[
     await staff.show(staff.text(T + "line_ask.html.j2", card=card, line=line, field=field), markup)
 
 
+@dataclass(frozen=True, slots=True)
+class LineEdit:
+    """The state of the `line` flow: which line of which order version, and which field is being typed."""
+
+    order_id: int
+    line_id: int
+    version: int
+    field: str  # "quantity" or "date"
+
+    @classmethod
+    def from_data(cls, data: object) -> LineEdit | None:
+        """The state kept by `start_flow`; None when it cannot be read (an older bot's, or garbled)."""
+        try:
+            found = stored.mapping(data)
+            kept = cls(
+                order_id=stored.int_(found["order_id"]),
+                line_id=stored.int_(found["line_id"]),
+                version=stored.int_(found["version"]),
+                field=stored.str_(found["field"]),
+            )
+        except (KeyError, TypeError):
+            return None
+        return kept if kept.field in ("quantity", "date") else None
+
+
 @on_flow(LINE)
-async def line_typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
+async def line_typed(staff: Staff, text: str, data: dict[str, Any]) -> None:
     """The new quantity or date, changed through the core; a bad value is refused and asked again."""
+    state = LineEdit.from_data(data)
+    if state is None:
+        await end_flow(staff)
+        await staff.send(staff.text(T + "state_lost.html.j2"))
+        return
     change: dict[str, Any] = {"quantity": text.strip()}
-    if state.get("field") == "date":
+    if state.field == "date":
         change = {"required_by": parse_date(text, today=today(staff))}
     try:
         card = await uc.update_line(
             staff.services.db,
             actor_id=staff.person.id,
-            order_id=state["order_id"],
-            line_id=state["line_id"],
+            order_id=state.order_id,
+            line_id=state.line_id,
             now=staff.services.now(),
-            expected_version=state["version"],
+            expected_version=state.version,
             **change,
         )
     except DomainError as refusal:
@@ -154,7 +186,7 @@ async def line_typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
             raise
         await end_flow(staff)
         await staff.send(error_message(refusal, lang=staff.lang))
-        card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=state["order_id"])
+        card = await uc.get_order(staff.services.db, viewer_id=staff.person.id, order_id=state.order_id)
     else:
         await end_flow(staff)
     await show_card(staff, card, new=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.drafts import FLOW, end_flow, put_section
 from bot.handlers.cards import act_and_show, on_action, order_button, show_card, show_fresh
+from bot.handlers.moves import CONFIRMED, confirm_first, needs_confirmation
 from bot.handlers.order_prompts import ask, back_button, column, drop_message, leave_flow, send_prompt
 from bot.handlers.text import on_flow
 from bot.staff import Staff
@@ -39,9 +40,14 @@ async def note(staff: Staff, card: OrderCard, action: str, _args: tuple[str, ...
 
 @on_action(Action.CANCEL, Action.REJECT, Action.RETURN)
 async def decide(staff: Staff, card: OrderCard, action: str, args: tuple[str, ...]) -> None:
-    """Ask why; a common reason's button decides at once."""
+    """Ask why (a cancel from execution first asks whether to cancel at all); a common reason's button decides."""
+    confirmed = args[:1] == (CONFIRMED,)
+    if needs_confirmation(card, action) and not confirmed:
+        await confirm_first(staff, card, action)
+        return
+    args = args[1:] if confirmed else args
     if not args:
-        await ask_reason(staff, card, action)
+        await ask_reason(staff, card, action, confirmed=confirmed)
         return
     if action != Action.CANCEL or args[0] not in QUICK_REASONS:
         await staff.answer(staff.text("bot/button_unknown.html.j2"), alert=True)
@@ -51,10 +57,11 @@ async def decide(staff: Staff, card: OrderCard, action: str, args: tuple[str, ..
     await leave_flow(staff, card.id, REASON)
 
 
-async def ask_reason(staff: Staff, card: OrderCard, action: str) -> None:
+async def ask_reason(staff: Staff, card: OrderCard, action: str, *, confirmed: bool = False) -> None:
     """The question in place of the card, with the common reasons of a cancel, and the keyboard open."""
     offered = QUICK_REASONS if action == Action.CANCEL else ()
-    quick = [order_button(staff, card, action, which, label=quick_reason(staff, which)) for which in offered]
+    said = (CONFIRMED,) if confirmed else ()  # a reason's button keeps the confirmation given before it
+    quick = [order_button(staff, card, action, *said, which, label=quick_reason(staff, which)) for which in offered]
     await ask(
         staff,
         REASON,

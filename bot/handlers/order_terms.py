@@ -21,6 +21,7 @@ from bot.staff import Staff
 from core import use_cases as uc
 from core import validation
 from core.errors import DomainError, ErrorCode, NotFound
+from core.parsing import parse_id
 from core.policy import Action
 from core.views import OrderCard
 from templates import error_message, render_plain
@@ -33,7 +34,7 @@ SHOWN_CONTRACTS = 8
 @on_action(Action.SET_TERMS)
 async def contract_and_terms(staff: Staff, card: OrderCard, _action: str, args: tuple[str, ...]) -> None:
     """One step of choosing the contract and the payment terms, as the button says."""
-    ids = [int(arg) if arg.isdigit() and len(arg) <= 12 else None for arg in args[1:]]
+    ids = [parse_id(arg) for arg in args[1:]]
     if not args:
         await leave_flow(staff, card.id, TERMS)
         await pick_contract(staff, card)

@@ -7,7 +7,6 @@ and reads again through the core, so an old or forged page button shows no more 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,20 +17,14 @@ from bot.handlers.order_prompts import DETAIL, HISTORY, PROGRESS, back_button, l
 from bot.staff import Staff
 from core import use_cases as uc
 from core import validation
-from core.models import ProductionState
+from core.lateness import order_progress
 from core.policy import Action
 from core.stages import Stage
-from core.views import HistoryEntry, LineView, OrderCard
+from core.views import HistoryEntry, OrderCard
 
 Entry = tuple[int, Stage, HistoryEntry]  # the number of its stage's group, the stage, the entry
 HISTORY_PAGE = 12  # entries at most on one page of the history
 PROGRESS_PAGE = 10  # lines at most on one page of the progress
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressRow:
-    line: LineView
-    late: bool  # the required-by date has passed and the line is not made
 
 
 @on_action(Action.HISTORY)
@@ -86,12 +79,8 @@ def regroup(entries: list[Entry]) -> list[tuple[Stage, list[HistoryEntry]]]:
 async def show_progress(staff: Staff, card: OrderCard, *, page: int) -> None:
     """Made of ordered, the production state and the required-by date of each line; late lines marked."""
     today = validation.local_today(staff.services.now(), staff.person.time_zone)
-    rows = [
-        ProgressRow(line, late=line.required_by < today and line.production_state != ProductionState.DONE)
-        for line in card.lines
-    ]
-    made = sum(1 for line in card.lines if line.production_state == ProductionState.DONE)
-    late = sum(1 for row in rows if row.late)
+    progress = order_progress(card.lines, today=today)
+    rows, made, late = list(progress.rows), progress.made, progress.late
 
     def render_page(shown: tuple[Any, ...], number: int, pages: int) -> str:
         return staff.text(

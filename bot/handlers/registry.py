@@ -7,7 +7,6 @@ that does not exist, a customer that was not offered, an order one may not see c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -32,6 +31,7 @@ from bot.handlers.registry_view import (
     ALL,
     BACK,
     COUNTERPARTY,
+    EXPORT_FOUND,
     MENU,
     OPEN,
     PAGE,
@@ -51,6 +51,8 @@ from bot.handlers.registry_view import (
 from bot.handlers.text import claims_text, on_flow
 from bot.staff import Staff, for_staff
 from core import use_cases as uc
+from core.numbering import order_number
+from core.validation import clean
 
 COUNTERPARTY_FLOW = "registry_counterparty"
 MIN_SEARCH = 2
@@ -84,7 +86,7 @@ async def find_command(staff: Staff) -> None:
     """/find TEXT: the orders whose number, customer or tax id contains the text, as a registry page."""
     message = staff.update.effective_message
     typed = (message.text or "").split(maxsplit=1)[1:] if message is not None else []
-    text = typed[0].strip()[:MAX_SEARCH] if typed else ""
+    text = clean(typed[0])[:MAX_SEARCH] if typed else ""
     if not text:
         await staff.send(staff.text("bot/registry/find_usage.html.j2"))
         return
@@ -110,6 +112,11 @@ async def registry_tap(staff: Staff) -> None:
     await handler(staff, tap)
 
 
+def choice_arg(tap: Tap, index: int) -> int | None:
+    """A page or a choice, where 0 means something (the first page, any customer, everyone's), unlike in an id."""
+    return 0 if tap.arg(index) == "0" else tap.int_arg(index)
+
+
 async def refuse_button(staff: Staff) -> None:
     await staff.answer(staff.text("bot/button_unknown.html.j2"), alert=True)
 
@@ -117,7 +124,7 @@ async def refuse_button(staff: Staff) -> None:
 @on_tap(PAGE)
 async def page_tap(staff: Staff, tap: Tap) -> None:
     """◀ ▶: another page with the same filters; a page that is not there changes nothing."""
-    page = tap.int_arg(1)
+    page = choice_arg(tap, 1)
     if page is None:
         await refuse_button(staff)
         return
@@ -177,7 +184,7 @@ async def period_tap(staff: Staff, tap: Tap) -> None:
 @on_tap(WHOSE)
 async def whose_tap(staff: Staff, tap: Tap) -> None:
     """A head of sales switches between their own orders and everyone's."""
-    mine = tap.int_arg(1)
+    mine = choice_arg(tap, 1)
     if mine not in (0, 1) or not may_choose_whose(staff):
         await refuse_button(staff)
         return
@@ -187,7 +194,7 @@ async def whose_tap(staff: Staff, tap: Tap) -> None:
 @on_tap(COUNTERPARTY)
 async def counterparty_tap(staff: Staff, tap: Tap) -> None:
     """A customer picked from those just offered (0: any customer); one never offered changes nothing."""
-    counterparty_id = tap.int_arg(1)
+    counterparty_id = choice_arg(tap, 1)
     if counterparty_id is None:
         await refuse_button(staff)
         return
@@ -207,6 +214,12 @@ async def counterparty_tap(staff: Staff, tap: Tap) -> None:
     if own:
         await end_flow(staff)
     await show_page(staff, chosen)
+
+
+@on_tap(EXPORT_FOUND)
+async def export_found_tap(staff: Staff, tap: Tap) -> None:
+    """📥 under a search: the file of what that search found."""
+    await registry_export.export_found(staff, tap.arg(1))
 
 
 @on_tap(RESET)
@@ -256,12 +269,10 @@ async def counterparty_typed(staff: Staff, text: str, state: dict[str, Any]) -> 
 async def typed_number(staff: Staff, text: str) -> bool:
     """An order number typed on its own (ЗС-000012, зс-12, 12) opens that order's card."""
     settings = staff.services.settings
-    prefix = settings.order_number_prefix.rstrip("-")
-    pattern = rf"\s*(?:{re.escape(prefix)}\s*-?\s*)?(\d{{1,{settings.order_number_digits}}})\s*"
-    match = re.fullmatch(pattern, text, flags=re.IGNORECASE)
-    if match is None:
+    number = order_number(text, prefix=settings.order_number_prefix, digits=settings.order_number_digits)
+    if number is None:
         return False
-    await show_order(staff, match.group(1))
+    await show_order(staff, number)
     return True
 
 

@@ -1,8 +1,12 @@
-"""/export: the registry with the person's current filters (or their last search) as an XLSX file."""
+"""/export: the registry with the person's current filters as an XLSX file.
+
+A search is exported by its own button under the search's result, never by /export.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +16,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.export import ExportRow, registry_workbook
 from bot.handlers.registry_filters import RegistryFilters, load_filters, may_choose_whose
-from bot.handlers.registry_view import local_day
+from bot.handlers.registry_view import local_day, search_mark
 from bot.staff import Staff, for_staff
 from core import use_cases as uc
 from core.views import OrderPage, OrderRow
@@ -26,8 +30,22 @@ CENT = Decimal("0.01")
 
 @for_staff
 async def export_command(staff: Staff) -> None:
-    """/export: every order the registry's filters match, all pages, as a spreadsheet with a caption."""
+    """/export: what the person's registry shows (its filters, never a search typed since); a search has its button."""
+    await send_export(staff, replace(await load_filters(staff), search=""))
+
+
+async def export_found(staff: Staff, mark: str) -> None:
+    """The export button under a search: what that search found, unless another search has been typed since."""
     chosen = await load_filters(staff)
+    if not chosen.search or search_mark(chosen.search) != mark:
+        await staff.answer(staff.text("bot/registry/search_gone.html.j2"), alert=True)
+        return
+    await staff.answer()
+    await send_export(staff, chosen)
+
+
+async def send_export(staff: Staff, chosen: RegistryFilters) -> None:
+    """Every order the filters match, all pages, as a spreadsheet with a caption."""
     first, rows = await all_rows(staff, chosen)
     whose = may_choose_whose(staff)
     if not rows:

@@ -6,6 +6,7 @@ themselves are in the person's draft, so a button names only a page, an order or
 
 from __future__ import annotations
 
+import zlib
 from datetime import UTC, date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -23,6 +24,7 @@ NUMBERS_PER_ROW = 5
 
 # What the second part of an `r:` button says.
 PAGE, OPEN, MENU, STAGE, PERIOD, WHOSE, COUNTERPARTY, RESET, BACK = "p", "o", "m", "s", "d", "w", "c", "x", "b"
+EXPORT_FOUND = "e"
 ALL = "all"
 
 
@@ -85,6 +87,7 @@ def page_keyboard(staff: Staff, filters: RegistryFilters, found: OrderPage, page
     if paging:
         rows.append(paging)
     if filters.search:
+        rows.append([button(label(staff, "export_found", filters), EXPORT_FOUND, search_mark(filters.search))])
         rows.append([button(label(staff, "back", filters), BACK)])
         return InlineKeyboardMarkup(rows)
     rows.append(
@@ -125,6 +128,11 @@ def counterparty_keyboard(staff: Staff, filters: RegistryFilters, choices: dict[
         rows.append([button(label(staff, "any_counterparty", filters), COUNTERPARTY, 0)])
     rows.append([button(label(staff, "back", filters), BACK)])
     return InlineKeyboardMarkup(rows)
+
+
+def search_mark(text: str) -> str:
+    """A short mark of a search's text for its export button: a search typed since then is not exported instead."""
+    return f"{zlib.crc32(text.encode()):08x}"
 
 
 def local_day(moment: datetime, time_zone: str) -> date:

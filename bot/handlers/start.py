@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -10,17 +11,19 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot.drafts import end_flow, flow
 from bot.handlers.cards import show_order
+from bot.handlers.new_request_state import nothing_registered
 from bot.services import services
-from bot.staff import Staff, for_staff, refuse_stranger, staff_refused
+from bot.staff import Staff, for_staff, refuse_stranger
 from core import use_cases as uc
-from core.errors import DomainError
+from core.errors import DomainError, Forbidden
 from core.roles import Role
-from core.use_cases.people import PersonView, parse_role
-from templates import error_message, language, render
+from core.use_cases.people import PersonView
+from templates import LANGUAGES, error_message, language, render, render_plain
 from templates.commands import commands_for
 
 INVITE_PREFIX = "i_"
 ORDER_PREFIX = "o_"
+MIN_ROLE_PREFIX = 4  # "админ" is the administrator; "ме" could be anything
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -89,30 +92,59 @@ async def help_command(staff: Staff) -> None:
 @for_staff
 async def cancel_command(staff: Staff) -> None:
     """/cancel: stop the conversation under way; what was registered stays registered."""
-    if not await flow(staff):
+    state = await flow(staff)
+    if not state:
         await staff.send(staff.text("bot/nothing_to_cancel.html.j2"))
         return
     await end_flow(staff)
+    if nothing_registered(state):
+        await staff.send(staff.text("bot/new_request/stopped_unregistered.html.j2"))
+        return
     await staff.send(staff.text("bot/flow_stopped.html.j2"))
 
 
 @for_staff
 async def invite_command(staff: Staff) -> None:
-    """/invite ROLE (admins): a single-use, expiring link for a new colleague."""
+    """/invite ROLE (admins): a single-use, expiring link for a new colleague; the role in any language."""
     message = staff.update.effective_message
-    args = (message.text or "").split()[1:] if message is not None else []
-    if not args:
-        await staff.send(staff.text("bot/invite_usage.html.j2", roles=[role.value for role in Role]))
+    typed = " ".join((message.text or "").split()[1:]) if message is not None else ""
+    role = role_named(typed)
+    if role is None:
+        roles = [role.value for role in Role]
+        await staff.send(staff.text("bot/invite_usage.html.j2", roles=roles, typed=typed[:30]))
         return
     try:
-        role = parse_role(args[0])
-    except DomainError as refusal:
-        await staff_refused(staff, refusal)
-        await staff.send(staff.text("bot/invite_usage.html.j2", roles=[role.value for role in Role]))
+        invite = await uc.create_invite(
+            staff.services.db, actor_id=staff.person.id, role=role, now=staff.services.now()
+        )
+    except Forbidden:
+        await staff.send(staff.text("bot/invite_admins_only.html.j2"))
         return
-    invite = await uc.create_invite(staff.services.db, actor_id=staff.person.id, role=role, now=staff.services.now())
     link = f"https://t.me/{staff.services.bot_username}?start={INVITE_PREFIX}{invite.token}"
     await staff.send(staff.text("bot/invite_link.html.j2", role=role.value, link=link, expires_at=invite.expires_at))
+
+
+def role_named(typed: str) -> Role | None:
+    """The role a person typed: its code (`manager`), or its name or the name's first word in any of our
+    languages (`менеджер`, `Менеджер по продажам`, `бухгалтер`, `head`), or a clear beginning of one (`админ`)."""
+    words = typed.casefold().replace("ё", "е").split()
+    if not words:
+        return None
+    wanted = " ".join(words)
+    found = {role for role in Role if any(fits(wanted, name) for name in role_names(role))}
+    return found.pop() if len(found) == 1 else None
+
+
+def fits(wanted: str, name: str) -> bool:
+    first = name.split()[0]
+    return wanted in (name, first) or (len(wanted) >= MIN_ROLE_PREFIX and first.startswith(wanted))
+
+
+@functools.cache
+def role_names(role: Role) -> frozenset[str]:
+    """A role's code and its names in every language, as they are compared with what was typed."""
+    names = {render_plain("bot/role_name.html.j2", lang=lang, role=role.value) for lang in LANGUAGES}
+    return frozenset(name.casefold().replace("ё", "е") for name in (*names, role.value))
 
 
 def handlers() -> list[BaseHandler[Update, Any, Any]]:

@@ -14,7 +14,7 @@ from core.use_cases.drafts import clear_draft, load_draft, save_draft
 from core.use_cases.invites import accept_invite, create_invite
 from core.use_cases.lines import LineInput, add_line, remove_line, update_line
 from core.use_cases.notes import set_note
-from core.use_cases.people import add_person, grant_role, identify, list_people, revoke_role
+from core.use_cases.people import add_person, grant_role, identify, list_people, revoke_role, set_approval_limit
 from core.use_cases.queries import OrderFilter, get_order, list_orders, order_history
 from core.use_cases.requests import register_request
 from core.use_cases.stages import archive, cancel, move_stage
@@ -51,6 +51,7 @@ __all__ = [
     "remove_line",
     "revoke_role",
     "save_draft",
+    "set_approval_limit",
     "set_contract_and_terms",
     "set_note",
     "set_price",

@@ -10,10 +10,10 @@ from core.models import Draft
 
 
 async def load_draft(db: Database, *, person_id: int) -> dict[str, Any]:
-    """The saved state, or an empty one."""
+    """The saved state, or an empty one; data that is not a mapping (garbled, hand-edited) reads as empty."""
     async with db.reading() as session:
         draft = await session.get(Draft, person_id)
-        return dict(draft.data) if draft is not None else {}
+        return dict(draft.data) if draft is not None and isinstance(draft.data, dict) else {}
 
 
 async def save_draft(db: Database, *, person_id: int, data: dict[str, Any], now: datetime) -> None:

@@ -32,7 +32,7 @@ async def set_note(
             raise wrong_stage(order, "note")
         text = validation.text(note, field="comment", max_length=MAX_NOTE, required=False)
         if text == order.comment:
-            return await order_card(session, order, actor)
+            return await order_card(session, order, actor, now=now)
         record(
             session,
             order,
@@ -50,4 +50,4 @@ async def set_note(
             now=now,
             payload={"change": ActivityKind.NOTE_SET.value},
         )
-        return await order_card(session, order, actor)
+        return await order_card(session, order, actor, now=now)

@@ -104,6 +104,33 @@ async def revoke_role(db: Database, *, telegram_id: int, role: Role) -> PersonVi
         return person_view(person)
 
 
+# What a person types to take an approver's limit away.
+NO_LIMIT = frozenset({"none", "нет", "-", "—"})
+
+
+def parse_approval_limit(value: str) -> Decimal | None:
+    """An amount, or None for "no limit" (`none`, `нет`, `-`)."""
+    if value.strip().lower() in NO_LIMIT:
+        return None
+    try:
+        return validation.price(value)
+    except DomainError as error:
+        raise DomainError(ErrorCode.APPROVAL_LIMIT_INVALID, value=value[:50]) from error
+
+
+async def set_approval_limit(db: Database, *, telegram_id: int, limit: Decimal | None) -> PersonView:
+    """Set the largest order total a person may approve, or take the limit away (None: any total).
+
+    Above the limit a step is not theirs to decide; someone whose limit covers the total decides it.
+    """
+    checked = validation.price(limit) if limit is not None else None
+    async with db.unit_of_work() as session:
+        person = await _by_telegram_id(session, telegram_id)
+        person.approval_limit = checked
+        await session.flush()
+        return person_view(person)
+
+
 async def identify(db: Database, *, telegram_id: int) -> PersonView | None:
     """The active member of staff behind a Telegram user, if any."""
     async with db.reading() as session:

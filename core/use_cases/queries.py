@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +23,8 @@ from core.stages import Stage
 from core.views import HistoryEntry, HistoryGroup, OrderCard, OrderPage, OrderRow, order_card
 
 MAX_PAGE = 100
+# Orders that are no longer business: counted in the registry, but left out of its totals.
+CLOSED_OUT = frozenset({Stage.CANCELLED, Stage.ARCHIVED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +40,30 @@ class OrderFilter:
 
 
 async def get_order(
-    db: Database, *, viewer_id: int, order_id: int | None = None, number: str | None = None
+    db: Database,
+    *,
+    viewer_id: int,
+    order_id: int | None = None,
+    number: str | None = None,
+    now: datetime | None = None,
 ) -> OrderCard:
-    """One order's card, with the actions the viewer may take now; an order they may not see is not found."""
+    """One order's card, with the actions the viewer may take now; an order they may not see is not found.
+
+    What keeps it from execution is judged as of `now` (a contract may have ended since its last change).
+    """
     async with db.reading() as session:
         viewer = await acting_person(session, viewer_id)
         order = await order_to_read(session, viewer, order_id=order_id, number=_normal_number(number))
-        return await order_card(session, order, viewer)
+        return await order_card(session, order, viewer, now=now)
 
 
 async def list_orders(
     db: Database, *, viewer_id: int, filters: OrderFilter | None = None, offset: int = 0, limit: int = 10
 ) -> OrderPage:
-    """A page of the registry, newest first, with the count and totals of everything the filter matches.
+    """A page of the registry, newest first, with the count of everything the filter matches.
+
+    The totals sum only the open orders (neither cancelled nor archived); the cancelled are counted
+    and summed apart, so a lost sale never inflates the sales in hand.
 
     A manager without `head` sees only their own orders, whatever the filter says.
     """
@@ -57,13 +73,12 @@ async def list_orders(
     async with db.reading() as session:
         viewer = await acting_person(session, viewer_id)
         conditions = _conditions(filters, viewer)
-        by_currency = list(
+        by_kind = list(
             await session.execute(
-                select(Order.currency, func.count(Order.id), summed(Order.total_amount, scale=2))
+                select(Order.stage, Order.currency, func.count(Order.id), summed(Order.total_amount, scale=2))
                 .join(Order.counterparty)
                 .where(*conditions)
-                .group_by(Order.currency)
-                .order_by(Order.currency)
+                .group_by(Order.stage, Order.currency)
             )
         )
         rows = await session.execute(_page(_row_columns().where(*conditions), offset=offset, limit=limit))
@@ -84,11 +99,21 @@ async def list_orders(
                 )
                 for row in rows
             ),
-            total_count=sum(int(count) for _, count, _ in by_currency),
-            totals=tuple(Money(amount, currency) for currency, _, amount in by_currency),
+            total_count=sum(int(count) for _, _, count, _ in by_kind),
+            totals=_sums(row for row in by_kind if Stage(row[0]) not in CLOSED_OUT),
             offset=offset,
             limit=limit,
+            cancelled_count=sum(int(count) for stage, _, count, _ in by_kind if stage == Stage.CANCELLED),
+            cancelled_totals=_sums(row for row in by_kind if row[0] == Stage.CANCELLED),
         )
+
+
+def _sums(rows: Iterable[Any]) -> tuple[Money, ...]:
+    """The sums of (stage, currency, count, amount) rows by currency, in the currencies' order."""
+    by_currency: dict[str, Decimal] = defaultdict(Decimal)
+    for _, currency, _, amount in rows:
+        by_currency[currency] += amount
+    return tuple(Money(by_currency[currency], currency) for currency in sorted(by_currency))
 
 
 async def order_history(
@@ -131,7 +156,7 @@ def _conditions(filters: OrderFilter, viewer: Person) -> list[ColumnElement[bool
         conditions.append(Order.created_at >= _start_of(filters.created_from, zone))
     if filters.created_to is not None:
         conditions.append(Order.created_at < _start_of(filters.created_to + timedelta(days=1), zone))
-    text = filters.text.strip()
+    text = validation.clean(filters.text)  # a NUL or a bidi override is no part of any name
     if text:
         pattern = f"%{_escape_like(text.casefold())}%"
         conditions.append(

@@ -18,7 +18,7 @@ from core.models.people import roles_loaded
 from core.money import DEFAULT_CURRENCY
 from core.numbering import next_order_number
 from core.roles import Role
-from core.stages import Stage
+from core.stages import SALES, Stage
 from core.use_cases.lines import LineInput, append_lines
 from core.views import OrderCard, order_card
 
@@ -98,7 +98,7 @@ async def _register(
 ) -> OrderCard:
     async with db.unit_of_work() as session:
         actor = await acting_person(session, actor_id)
-        if not actor.has_role(Role.MANAGER, Role.HEAD):
+        if not actor.roles & SALES:
             raise Forbidden(ErrorCode.NOT_ALLOWED, action="register", stage=Stage.REQUEST.value)
         counterparty = await session.get(Counterparty, counterparty_id)
         if counterparty is None:
@@ -108,7 +108,7 @@ async def _register(
             if not actor.has_role(Role.HEAD):
                 raise Forbidden(ErrorCode.NOT_ALLOWED, action="assign", stage=Stage.REQUEST.value)
             named = await session.get(Person, responsible_id, options=[roles_loaded()])
-            if named is None or not named.active or not named.has_role(Role.MANAGER, Role.HEAD):
+            if named is None or not named.active or not named.roles & SALES:
                 raise NotFound(ErrorCode.PERSON_NOT_FOUND, value=str(responsible_id))
             responsible = named
         note = validation.text(comment, field="comment", max_length=2000, required=False)

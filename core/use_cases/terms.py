@@ -11,9 +11,10 @@ from core.access import acting_person, ensure_may_edit, order_for_change, wrong_
 from core.db import Database
 from core.errors import ErrorCode, NotFound
 from core.journal import ActivityKind, EventKind, announce, record
-from core.lifecycle import change_stage, check_contract, execution_blockers
-from core.models import Contract, ContractKind, PaymentTerms, StepState
+from core.lifecycle import advance_when_approved, check_contract
+from core.models import Contract, ContractKind, PaymentTerms
 from core.policy import TERMS_STAGES
+from core.route import has_votes, restart_round
 from core.stages import Stage
 from core.views import OrderCard, current_steps, order_card
 
@@ -34,7 +35,10 @@ async def set_contract_and_terms(
     Rules:
     - while the order is a request or in approval, by its responsible manager or a head of sales;
     - the contract belongs to the order's counterparty, is in force today and has room for the order;
-    - if every approval is already in, the order goes on to execution at once.
+    - in `approval`, a contract or terms that differ from what an approver has already voted on void
+      the votes: the route starts over, the journal says why, and the approvers can be told;
+    - otherwise, if every approval is already in (a route with no step for this total), the order
+      goes on to execution at once.
     """
     async with db.unit_of_work() as session:
         actor = await acting_person(session, actor_id)
@@ -62,6 +66,14 @@ async def set_contract_and_terms(
         await session.refresh(order, ["lines"])
         await check_contract(session, order, contract, today=today)
         await session.flush()
+        changed = [
+            name
+            for name, before, after in (
+                ("contract", order.contract_id, contract.id),
+                ("payment_terms", order.payment_terms_id, terms.id),
+            )
+            if before != after
+        ]
         order.contract, order.contract_id = contract, contract.id
         order.payment_terms, order.payment_terms_id = terms, terms.id
         record(
@@ -81,8 +93,8 @@ async def set_contract_and_terms(
             payload={"change": ActivityKind.CONTRACT_SET.value},
         )
         steps = await current_steps(session, order)
-        approved = order.stage == Stage.APPROVAL and all(s.state == StepState.APPROVED for s in steps)
-        if approved and not await execution_blockers(session, order, steps, today=today):
-            change_stage(session, order, Stage.EXECUTION, actor_id=actor.id, now=now, details={"automatic": True})
+        if order.stage == Stage.APPROVAL and changed and has_votes(steps):
+            steps = await restart_round(session, order, steps, changed=changed, actor_id=actor.id, now=now)
+        await advance_when_approved(session, order, steps, actor_id=actor.id, now=now, today=today)
         await session.flush()
-        return await order_card(session, order, actor)
+        return await order_card(session, order, actor, now=now)

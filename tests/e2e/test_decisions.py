@@ -104,7 +104,7 @@ async def test_contract_and_terms_chosen_by_buttons_send_an_approved_order_to_ex
     head = running_bot.user(HEAD)
     await head.send(f"/order {card.number}")
     await head.tap("Согласовать")
-    assert "как только будут указаны договор и условия оплаты" in (head.last_message.text or "")
+    assert "ещё раз уходят на согласование" in (head.last_message.text or "")
     assert (await order(running_bot, card.id)).stage is Stage.APPROVAL  # waiting for the contract and terms
     manager = running_bot.user(MANAGER)
     await manager.send(f"/order {card.number}")
@@ -114,8 +114,13 @@ async def test_contract_and_terms_chosen_by_buttons_send_an_approved_order_to_ex
     assert "Договор: ДП-012" in (manager.last_message.text or "")
     await manager.tap("100% предоплата")
     shown = manager.last_message.text or ""
-    assert "Исполнение" in shown and "передан в исполнение" in shown
     assert "Договор: ДП-012" in shown and "Оплата: 100% предоплата" in shown
+    # Issue 7: nobody approved these terms yet, so the route starts over before execution.
+    assert "Согласование: ⏳ Коммерческое согласование" in shown
+    assert (await order(running_bot, card.id)).stage is Stage.APPROVAL
+    await head.send(f"/order {card.number}")
+    await head.tap("Согласовать")
+    assert "передан в исполнение" in (head.last_message.text or "")
     assert (await order(running_bot, card.id)).stage is Stage.EXECUTION
 
 

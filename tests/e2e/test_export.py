@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from bot.handlers import registry_export
 from core import use_cases as uc
+from core.models import Counterparty
 from core.stages import Stage
 from core.use_cases import OrderFilter
 from core.views import OrderRow
@@ -71,7 +73,11 @@ async def test_export_sends_every_order_of_the_registry_with_its_count_and_total
     assert [row[0] for row in rows[1:]] == [row.number for row in expected]
     total = sum((row.total.amount for row in expected), Decimal(0))
     assert sum(Decimal(str(row[8])) for row in rows[1:]) == total
-    assert f"Заказов: 24 · Итого: {money(total, 'RUB', locale='ru')}" in caption
+    cancelled = [row.total.amount for row in expected if row.stage is Stage.CANCELLED]
+    open_total = money(total - sum(cancelled, Decimal(0)), "RUB", locale="ru")
+    lost = money(sum(cancelled, Decimal(0)), "RUB", locale="ru")
+    assert cancelled, "the demo has cancelled orders, which the totals must leave out"
+    assert f"Заказов: 24 · Итого по открытым: {open_total} · отменено {len(cancelled)} на {lost}" in caption
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["D"].width > sheet.column_dimensions["J"].width
 
@@ -116,13 +122,38 @@ async def test_a_manager_exports_only_their_own_orders(running_bot: RunningBot) 
     assert {row[5] for row in rows[1:]} == {"Иванова Анна Сергеевна"}
 
 
-async def test_export_of_a_search_sends_what_was_found(running_bot: RunningBot) -> None:
+async def test_a_search_exports_what_it_found_with_its_own_button(running_bot: RunningBot) -> None:
     manager = running_bot.user(MANAGER)
     await manager.send("/find ромаш")
-    await manager.send("/export")
+    await manager.tap("📥 Выгрузить найденное")
     caption, rows, _sheet = await exported(running_bot, manager)
     assert {row[3] for row in rows[1:]} == {"ООО «Ромашка»"}
     assert "«ромаш»" in caption
+
+
+async def test_export_after_a_search_and_a_few_cards_exports_the_registry_not_the_old_search(
+    running_bot: RunningBot,
+) -> None:
+    manager = running_bot.user(MANAGER)
+    await manager.send("/find ромаш")
+    await manager.tap("1")
+    await manager.send("/order 1")
+    await manager.send("/export")
+    caption, rows, _sheet = await exported(running_bot, manager)
+    expected = await registry_rows(running_bot, MANAGER)
+    assert [row[0] for row in rows[1:]] == [row.number for row in expected]
+    assert len({row[3] for row in rows[1:]}) > 1 and "ромаш" not in caption
+    assert "Реестр заказов" in caption
+
+
+async def test_the_export_button_of_an_older_search_exports_nothing_and_says_why(running_bot: RunningBot) -> None:
+    manager = running_bot.user(MANAGER)
+    await manager.send("/find ромаш")
+    old_search = manager.last_message
+    await manager.send("/find урал")
+    await manager.tap("📥 Выгрузить найденное", message_id=old_search.message_id)
+    assert "уже не текущий" in (manager.last_answer or "")
+    assert not manager.last_message.documents
 
 
 async def test_export_with_nothing_to_export_says_so_and_sends_no_file(running_bot: RunningBot) -> None:
@@ -132,3 +163,21 @@ async def test_export_with_nothing_to_export_says_so_and_sends_no_file(running_b
     await head.send("/export")
     assert not head.last_message.documents
     assert "выгружать нечего" in (head.last_message.text or "")
+
+
+FORMULA_LIKE_NAMES = ('=HYPERLINK("http://example.com","click")', "=1+1", "+7 495 123-45-67", "-2+3", "@SUM(A1:A2)")
+
+
+async def test_names_that_look_like_formulas_are_exported_as_text_never_as_formulas(running_bot: RunningBot) -> None:
+    async with running_bot.db.unit_of_work() as session:
+        customers = list(await session.scalars(select(Counterparty).order_by(Counterparty.id)))
+        for customer, name in zip(customers, FORMULA_LIKE_NAMES, strict=False):
+            customer.name = name
+    head = running_bot.user(HEAD)
+    await head.send("/export")
+    _caption, rows, sheet = await exported(running_bot, head)
+    names = {row[3] for row in rows[1:]}
+    assert set(FORMULA_LIKE_NAMES) & names, names
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)]
+    assert {cell.value for cell in cells} >= set(FORMULA_LIKE_NAMES) & names
+    assert all(cell.data_type == "s" for cell in cells), [c.value for c in cells if c.data_type != "s"]

@@ -85,3 +85,39 @@ async def test_a_fault_of_ours_is_owned_up_to_not_met_with_silence(
     manager = running_bot.user(MANAGER)
     await manager.send("/order 1")
     assert "Не получилось" in manager.last_message.text and "сохранено" in manager.last_message.text
+
+
+async def test_an_unknown_role_is_answered_once_with_the_roles_there_are(running_bot: RunningBot) -> None:
+    admin = running_bot.user(ADMIN)
+    await admin.send("/invite boss")
+    answers = [message for message in admin.bot_messages if "boss" in (message.text or "")]
+    assert len(admin.bot_messages) == 1 and len(answers) == 1, [m.text for m in admin.bot_messages]
+    text = admin.last_message.text
+    assert "Роли «boss» нет" in text and "менеджер по продажам" in text and "/invite менеджер" in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "role"),
+    [
+        ("менеджер", "Менеджер по продажам"),
+        ("согласующий", "Согласующий"),
+        ("планировщик", "Планировщик производства"),
+        ("бухгалтер", "Бухгалтер"),
+        ("руководитель", "Руководитель отдела продаж"),
+        ("Администратор", "Администратор"),
+        ("админ", "Администратор"),
+    ],
+)
+async def test_an_admin_invites_by_the_russian_name_of_a_role(running_bot: RunningBot, typed: str, role: str) -> None:
+    admin = running_bot.user(ADMIN)
+    await admin.send(f"/invite {typed}")
+    text = admin.last_message.text
+    assert f"Приглашение на роль «{role}»" in text and "start=i_" in text, text
+
+
+async def test_a_manager_who_tries_to_invite_is_sent_to_an_administrator(running_bot: RunningBot) -> None:
+    manager = running_bot.user(MANAGER)
+    await manager.send("/invite менеджер")
+    text = manager.last_message.text
+    assert "Приглашения делает администратор" in text and "i_" not in text
+    assert "руководител" not in text.lower()

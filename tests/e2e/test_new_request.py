@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from typing import Any
 
+import pytest
+from sqlalchemy import func, select
+
+from core import use_cases as uc
+from core.models import Order
 from sandbox.testing import ChatMessage, SandboxUser
 from tests.e2e.conftest import HEAD, MANAGER, OTHER_MANAGER, PLANNER, RunningBot
 
@@ -28,11 +35,18 @@ def number_in(text: str | None) -> str:
     return found.group(0)
 
 
-async def start_request(user: SandboxUser) -> str:
-    """/new for ООО «Ромашка» by a plain manager: the request is registered; its number."""
+async def start_request(user: SandboxUser) -> None:
+    """/new for ООО «Ромашка» by a plain manager: the customer is chosen; the first line will register the request."""
     await user.send("/new")
     await user.send("Ромашка")
     await user.tap(button_with(user.last_message, "Ромашка"))
+    assert "Новая заявка: ООО «Ромашка»" in user.last_message.text
+
+
+async def start_request_with_a_line(user: SandboxUser) -> str:
+    """/new for ООО «Ромашка» and a line of 3 ВК-100 (14 700,00 ₽): the request is registered; its number."""
+    await start_request(user)
+    await add_plain_line(user, "ВК-100", "3", "15.12")
     assert "зарегистрирована" in user.last_message.text
     return number_in(user.last_message.text)
 
@@ -53,7 +67,6 @@ async def test_a_manager_registers_a_request_by_conversation_to_a_card_with_the_
     assert "Кто заказчик" in manager.last_message.text
     await manager.send("ромашка")
     await manager.tap(button_with(manager.last_message, "ООО «Ромашка»"))
-    number = number_in(manager.last_message.text)
     assert "Иванова" in manager.last_message.text
     await manager.send("ВК-12")  # an exact code is taken at once; its options are asked one by one
     assert "Двигатель" in manager.last_message.text
@@ -66,6 +79,8 @@ async def test_a_manager_registers_a_request_by_conversation_to_a_card_with_the_
     await manager.send("15.12")
     added = plain(manager.last_message.text)
     assert "50 шт × 61 200,00 ₽ = 3 060 000,00 ₽" in added and "15.12.2026" in added
+    assert "зарегистрирована" in added  # with its first line
+    number = number_in(added)
     await manager.tap("Добавить ещё строку")
     await add_plain_line(manager, "ВК-100", "20", "+14")
     assert "В наличии: 42 шт свободно" in manager.last_message.text
@@ -94,7 +109,7 @@ async def test_an_exact_tax_id_picks_the_customer_at_once(running_bot: RunningBo
     await manager.send("Ромашка")
     tax_id = button_with(manager.last_message, "Ромашка").split(" · ")[1]
     await manager.send(tax_id)
-    assert "зарегистрирована: ООО «Ромашка»" in manager.last_message.text
+    assert "Новая заявка: ООО «Ромашка»" in manager.last_message.text
 
 
 async def test_bad_searches_are_explained_shown_escaped_and_the_step_goes_on(running_bot: RunningBot) -> None:
@@ -120,7 +135,7 @@ async def test_bad_searches_are_explained_shown_escaped_and_the_step_goes_on(run
 
 async def test_bad_quantities_and_dates_are_refused_and_what_was_entered_is_kept(running_bot: RunningBot) -> None:
     manager = running_bot.user(MANAGER)
-    number = await start_request(manager)
+    await start_request(manager)
     await manager.send("ВК-100")
     for typed, said in (
         ("abc", "прочитать количество"),
@@ -138,24 +153,23 @@ async def test_bad_quantities_and_dates_are_refused_and_what_was_entered_is_kept
     assert "уже прошла" in manager.last_message.text
     await manager.send("через 2 недели")
     added = plain(manager.last_message.text)
-    assert "10 шт × 4 900,00 ₽ = 49 000,00 ₽" in added and "14.12.2026" in added and number in added
+    assert "10 шт × 4 900,00 ₽ = 49 000,00 ₽" in added and "14.12.2026" in added and number_in(added)
 
 
 async def test_the_conversation_goes_on_after_the_bot_restarts(running_bot: RunningBot) -> None:
     manager = running_bot.user(MANAGER)
-    number = await start_request(manager)
+    await start_request(manager)
     await manager.send("ВК-100")
     await manager.send("7")
     await running_bot.restart()
     await manager.send("2026-12-15")
     added = plain(manager.last_message.text)
-    assert "7 шт × 4 900,00 ₽ = 34 300,00 ₽" in added and number in added
+    assert "7 шт × 4 900,00 ₽ = 34 300,00 ₽" in added and number_in(added)
 
 
 async def test_cancel_keeps_the_request_with_its_lines_and_new_offers_to_continue_it(running_bot: RunningBot) -> None:
     manager = running_bot.user(MANAGER)
-    number = await start_request(manager)
-    await add_plain_line(manager, "ВК-100", "3", "15.12")
+    number = await start_request_with_a_line(manager)
     await manager.send("ВК-125")
     await manager.send("/cancel")
     await manager.send(f"/order {number}")
@@ -172,12 +186,13 @@ async def test_cancel_keeps_the_request_with_its_lines_and_new_offers_to_continu
 
 async def test_starting_anew_leaves_the_unfinished_request_registered(running_bot: RunningBot) -> None:
     manager = running_bot.user(MANAGER)
-    first = await start_request(manager)
+    first = await start_request_with_a_line(manager)
     await manager.send("/new")
     await manager.tap("Начать новую заявку")
     assert "Кто заказчик" in manager.last_message.text
     await manager.send("Уралмаш")
     await manager.tap(button_with(manager.last_message, "Уралмашзавод"))
+    await add_plain_line(manager, "ВК-100", "1", "15.12")
     assert number_in(manager.last_message.text) != first
     await manager.send(f"/order {first}")
     assert first in manager.last_message.text
@@ -193,13 +208,13 @@ async def test_a_planner_may_not_register_requests(running_bot: RunningBot) -> N
 
 async def test_add_line_on_the_card_goes_on_with_the_line_steps(running_bot: RunningBot) -> None:
     manager = running_bot.user(MANAGER)
-    number = await start_request(manager)
+    number = await start_request_with_a_line(manager)
     await manager.send(f"/order {number}")
     await manager.tap("Добавить строку")
-    assert "Строка 1" in manager.last_message.text
+    assert "Строка 2" in manager.last_message.text
     await add_plain_line(manager, "ВК-160", "4", "20.12")
     await manager.tap("Готово")
-    assert "Итого: 25 800,00 ₽" in plain(manager.last_message.text)
+    assert "Итого: 40 500,00 ₽" in plain(manager.last_message.text)  # 14 700 + 25 800
 
 
 async def make_order_with_lines(user: SandboxUser) -> str:
@@ -293,3 +308,92 @@ async def test_a_forged_or_old_conversation_button_changes_nothing(running_bot: 
     await manager.tap_data(picked, message_id=choices.message_id)  # the conversation has ended
     assert manager.last_answer and "завершённого диалога" in manager.last_answer
     assert not [message for message in manager.bot_messages if "зарегистрирована" in (message.text or "")]
+
+
+async def orders_in_all(running_bot: RunningBot) -> int:
+    """How many orders the database holds, whoever's."""
+    async with running_bot.db.reading() as session:
+        return int(await session.scalar(select(func.count()).select_from(Order)) or 0)
+
+
+async def test_cancel_right_after_choosing_a_customer_registers_nothing_and_says_so(running_bot: RunningBot) -> None:
+    manager = running_bot.user(MANAGER)
+    before = await orders_in_all(running_bot)
+    await start_request(manager)
+    await manager.send("/cancel")
+    assert "Ничего не зарегистрировано" in manager.last_message.text
+    assert await orders_in_all(running_bot) == before
+    await manager.send("/new")  # nothing was left to continue
+    assert "Кто заказчик" in manager.last_message.text and "незаконченная" not in manager.last_message.text
+
+
+async def test_cancel_after_a_head_names_the_responsible_registers_nothing(running_bot: RunningBot) -> None:
+    head = running_bot.user(HEAD)
+    before = await orders_in_all(running_bot)
+    await head.send("/new")
+    await head.send("Ромашка")
+    await head.tap(button_with(head.last_message, "Ромашка"))
+    await head.tap("Иванова Анна Сергеевна")
+    await head.send("ВК-100")
+    await head.send("/cancel")
+    assert "Ничего не зарегистрировано" in head.last_message.text
+    assert await orders_in_all(running_bot) == before
+
+
+async def test_the_first_line_registers_the_request_with_it_and_the_next_lines_join_it(
+    running_bot: RunningBot,
+) -> None:
+    head = running_bot.user(HEAD)
+    before = await orders_in_all(running_bot)
+    await head.send("/new")
+    await head.send("Ромашка")
+    await head.tap(button_with(head.last_message, "Ромашка"))
+    await head.tap("Иванова Анна Сергеевна")
+    await add_plain_line(head, "ВК-100", "3", "15.12")
+    number = number_in(head.last_message.text)
+    assert "ответственный — Иванова Анна Сергеевна" in head.last_message.text
+    assert await orders_in_all(running_bot) == before + 1
+    await head.tap("Добавить ещё строку")
+    await add_plain_line(head, "ВК-160", "4", "20.12")
+    assert number_in(head.last_message.text) == number and "2 строки" in head.last_message.text
+    await head.send("/cancel")
+    assert "Ничего не зарегистрировано" not in head.last_message.text
+    assert await orders_in_all(running_bot) == before + 1
+    await head.send(f"/order {number}")
+    assert "Итого: 40 500,00 ₽" in plain(head.last_message.text) and "Иванова" in head.last_message.text
+
+
+GARBLED_DRAFTS: list[object] = [
+    {"flow": {"kind": "new", "fid": "abc123", "step": "date"}},  # a line step with no line
+    {"flow": {"kind": "new", "fid": 42, "step": "item", "order_id": "ЗС-000001"}},
+    {"flow": {"kind": "new", "fid": "abc123", "step": "preview", "quick": {"lines": "много"}}},
+    {"flow": {"kind": "new", "fid": "abc123", "step": "warp"}, "new_request": {"resume": ["?"]}},
+    {"flow": {"kind": "line", "order_id": "1", "field": "quantity"}},
+]
+
+
+@pytest.mark.parametrize("garbled", GARBLED_DRAFTS)
+async def test_a_kept_conversation_that_cannot_be_read_starts_over_politely(
+    running_bot: RunningBot, garbled: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    manager = running_bot.user(MANAGER)
+    person = await uc.identify(running_bot.db, telegram_id=MANAGER)
+    assert person is not None
+    await uc.save_draft(running_bot.db, person_id=person.id, data=garbled, now=running_bot.clock())
+    with caplog.at_level(logging.ERROR):
+        await manager.send("15.12")
+    assert "начнём заново" in manager.last_message.text
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    await manager.tap_data("n:abc123:d", message_id=manager.last_message.message_id, forge=True)
+    assert manager.last_answer and "завершённого диалога" in manager.last_answer
+    await start_request(manager)  # and a new request goes as usual
+    await add_plain_line(manager, "ВК-100", "1", "15.12")
+
+
+async def test_a_draft_that_is_no_mapping_at_all_reads_as_no_conversation(running_bot: RunningBot) -> None:
+    manager = running_bot.user(MANAGER)
+    person = await uc.identify(running_bot.db, telegram_id=MANAGER)
+    assert person is not None
+    await uc.save_draft(running_bot.db, person_id=person.id, data=["not", "a", "draft"], now=running_bot.clock())  # type: ignore[arg-type]
+    await manager.send("/new")
+    assert "Кто заказчик" in manager.last_message.text

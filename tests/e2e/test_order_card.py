@@ -144,13 +144,13 @@ async def in_execution(bot: RunningBot, *due: date) -> OrderCard:
         lines=[uc.LineInput(item_id=fan, quantity="4", required_by=day) for day in due],
         now=then,
     )
-    await uc.submit_for_approval(bot.db, actor_id=manager, order_id=card.id, now=then)
-    await uc.vote(bot.db, actor_id=head, order_id=card.id, decision=Decision.APPROVE, now=then)
     contract = (await uc.list_contracts(bot.db, counterparty_id=customer, on=then.date()))[0]
     terms = (await uc.list_payment_terms(bot.db))[0]
-    done = await uc.set_contract_and_terms(
+    await uc.set_contract_and_terms(
         bot.db, actor_id=manager, order_id=card.id, contract_id=contract.id, payment_terms_id=terms.id, now=then
     )
+    await uc.submit_for_approval(bot.db, actor_id=manager, order_id=card.id, now=then)
+    done = await uc.vote(bot.db, actor_id=head, order_id=card.id, decision=Decision.APPROVE, now=then)
     assert done.stage is Stage.EXECUTION
     return done
 

@@ -43,6 +43,15 @@ def total_of(page: OrderPage) -> str:
     return " + ".join(money(total.amount, total.currency, locale="ru") for total in page.totals)
 
 
+def sums_of(page: OrderPage) -> str:
+    """The registry's line of sums as the core counts them: the open orders, then the cancelled apart."""
+    said = f" · Итого по открытым: {total_of(page)}" if page.totals else ""
+    if page.cancelled_count:
+        cancelled = " + ".join(money(total.amount, total.currency, locale="ru") for total in page.cancelled_totals)
+        said += f" · отменено {page.cancelled_count} на {cancelled}"
+    return said
+
+
 def button_texts(user_message: object) -> set[str]:
     return {text for row in user_message.button_texts for text in row}  # type: ignore[attr-defined]
 
@@ -56,7 +65,7 @@ async def test_the_registry_pages_with_arrows_counts_and_totals_as_the_core_coun
     expected = await core_page(running_bot, HEAD)
     assert expected.total_count == 24
     assert f"1–10 из {expected.total_count}" in listing.text
-    assert f"Итого: {total_of(expected)}" in listing.text
+    assert f"Итого по открытым: {total_of(expected)}" in listing.text
     assert numbers(listing.text) == [row.number for row in expected.rows]
     assert "◀" not in button_texts(listing)
 
@@ -65,7 +74,9 @@ async def test_the_registry_pages_with_arrows_counts_and_totals_as_the_core_coun
     assert head.last_message.message_id == listing.message_id, "the page is turned in place"
     assert "11–20 из 24" in head.last_message.text
     assert numbers(head.last_message.text) == [row.number for row in second.rows]
-    assert f"Итого: {total_of(expected)}" in head.last_message.text, "the totals are of everything, not the page"
+    assert f"Итого по открытым: {total_of(expected)}" in head.last_message.text, (
+        "the totals are of everything, not the page"
+    )
 
     await head.tap("▶")
     last = await core_page(running_bot, HEAD, offset=20)
@@ -92,7 +103,7 @@ async def test_a_manager_sees_only_their_own_orders_and_no_choice_of_whose(runni
     await manager.send("/orders")
     own = await core_page(running_bot, MANAGER)
     assert own.total_count == 12
-    assert f"1–10 из 12 · Итого: {total_of(own)}" in manager.last_message.text
+    assert f"1–10 из 12 · Итого по открытым: {total_of(own)}" in manager.last_message.text
     assert numbers(manager.last_message.text) == [row.number for row in own.rows]
     assert {row.responsible_name for row in own.rows} == {"Иванова Анна Сергеевна"}
     assert not {"👤 Только мои", "👥 Все менеджеры"} & button_texts(manager.last_message)
@@ -127,7 +138,7 @@ async def test_a_stage_narrows_the_registry_to_that_stage(running_bot: RunningBo
     expected = await core_page(running_bot, HEAD, OrderFilter(stages=(stage,)))
     text = head.last_message.text
     assert f"Стадия: {label}" in text
-    assert f"1–{len(expected.rows)} из {expected.total_count} · Итого: {total_of(expected)}" in text
+    assert f"1–{len(expected.rows)} из {expected.total_count}{sums_of(expected)}\n" in text
     assert numbers(text) == [row.number for row in expected.rows]
     assert text.count(f" · {label} · ") == len(expected.rows)
 
@@ -146,7 +157,7 @@ async def test_a_period_narrows_the_registry_to_orders_registered_since_its_firs
     expected = await core_page(running_bot, HEAD, OrderFilter(created_from=since))
     text = head.last_message.text
     assert f"период: {label.lower()}" in text
-    assert f"из {expected.total_count} · Итого: {total_of(expected)}" in text
+    assert f"из {expected.total_count} · Итого по открытым: {total_of(expected)}" in text
     assert numbers(text) == [row.number for row in expected.rows]
     assert 0 < expected.total_count < 24
 
@@ -166,7 +177,7 @@ async def test_a_customer_is_chosen_by_typing_part_of_the_name(running_bot: Runn
     expected = await core_page(running_bot, HEAD, OrderFilter(counterparty_id=choices[0].id))
     text = head.last_message.text
     assert "Контрагент: ООО «Ромашка»" in text
-    assert f"из {expected.total_count} · Итого: {total_of(expected)}" in text
+    assert f"из {expected.total_count} · Итого по открытым: {total_of(expected)}" in text
     assert numbers(text) == [row.number for row in expected.rows]
     assert text.count("ООО «Ромашка»") == len(expected.rows) + 1
     await head.send("привет")

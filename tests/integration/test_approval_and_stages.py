@@ -57,7 +57,11 @@ async def test_an_approval_without_contract_waits_and_tells_the_manager_what_is_
     card = await uc.set_contract_and_terms(
         db, actor_id=world.manager, order_id=card.id, contract_id=world.contract, payment_terms_id=world.terms, now=NOW
     )
-    assert card.stage is Stage.EXECUTION and card.contract_number == "Д-15/2026"
+    # Nobody approved these terms yet: the route starts over, and the next approval sends it on.
+    assert card.stage is Stage.APPROVAL and card.contract_number == "Д-15/2026"
+    assert [s.state for s in card.steps] == [StepState.PENDING]
+    card = await uc.vote(db, actor_id=world.approver, order_id=card.id, decision=Decision.APPROVE, now=NOW)
+    assert card.stage is Stage.EXECUTION
 
 
 async def test_a_large_order_needs_the_finance_step_in_parallel(db: Database) -> None:

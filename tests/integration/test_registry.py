@@ -101,3 +101,18 @@ async def test_a_bad_page_is_refused(db: Database, offset: int, limit: int) -> N
     with pytest.raises(DomainError) as refusal:
         await uc.list_orders(db, viewer_id=world.manager, offset=offset, limit=limit)
     assert refusal.value.code is ErrorCode.PAGE_INVALID
+
+
+async def test_the_registry_totals_only_open_orders_and_counts_the_cancelled_apart(db: Database) -> None:
+    world = await make_world(db)
+    request = await request_with_line(world, quantity="2")
+    executing = await order_in(world, Stage.EXECUTION)
+    cancelled = await order_in(world, Stage.CANCELLED)
+    archived = await order_in(world, Stage.ARCHIVED)
+    page = await uc.list_orders(db, viewer_id=world.approver, filters=OrderFilter(stages=tuple(Stage)))
+    assert page.total_count == 4
+    assert page.totals == (Money(request.total.amount + executing.total.amount, "RUB"),)
+    assert page.cancelled_count == 1 and page.cancelled_totals == (cancelled.total,)
+    assert archived.total.amount > 0 and cancelled.total.amount > 0
+    only_cancelled = await uc.list_orders(db, viewer_id=world.approver, filters=OrderFilter(stages=(Stage.CANCELLED,)))
+    assert only_cancelled.totals == () and only_cancelled.cancelled_count == 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -11,11 +13,21 @@ from typing import Any
 import pytest
 
 import templates
-from bot.handlers.new_request_quick import preview_text, read_options, ready
+from bot.handlers.new_request_quick import preview_text
+from core.errors import DomainError, ErrorCode
 from core.money import Money
 from core.policy import Action
+from core.quick_entry import (
+    PreviewLine,
+    Problem,
+    ProblemKind,
+    QuickPreview,
+    preview_from_data,
+    preview_to_data,
+    resolve_options,
+)
 from core.stages import Stage
-from core.use_cases.catalogue import ItemOffer, OptionChoice
+from core.use_cases.catalogue import CounterpartyChoice, ItemOffer, OptionChoice
 from core.views import LineView, OrderCard
 from sandbox.message_text import compose
 from templates import render
@@ -37,32 +49,79 @@ FAN = ItemOffer(
 
 
 def test_options_named_after_the_code_are_taken_whole_words_only() -> None:
-    options, defaulted, problem = read_options(FAN, "1.1 квт ухл1")
-    assert options == {"Двигатель": "1.1 кВт", "Климатическое исполнение": "УХЛ1"}
-    assert defaulted == [] and not problem
-    assert FAN.price_with(options) == Decimal("69100")
+    read = resolve_options(FAN, "1.1 квт ухл1")
+    assert read.options == (("Двигатель", "1.1 кВт"), ("Климатическое исполнение", "УХЛ1"))
+    assert read.defaulted == () and read.problem is None
+    assert FAN.price_with(dict(read.options)) == Decimal("69100")
 
 
 def test_options_not_named_take_their_base_value_and_are_marked() -> None:
-    options, defaulted, problem = read_options(FAN, "")
-    assert options == {"Двигатель": "0.75 кВт", "Климатическое исполнение": "У1"}
-    assert defaulted == ["Двигатель", "Климатическое исполнение"] and not problem
+    read = resolve_options(FAN, "")
+    assert read.options == (("Двигатель", "0.75 кВт"), ("Климатическое исполнение", "У1"))
+    assert read.defaulted == ("Двигатель", "Климатическое исполнение") and read.problem is None
 
 
 def test_a_word_that_is_no_option_is_pointed_at_with_the_known_values() -> None:
-    _, _, problem = read_options(FAN, "2 кВт")
-    assert problem["kind"] == "option_unknown" and problem["typed"] == "2 кВт"
-    assert "УХЛ1" in problem["known"]
+    problem = resolve_options(FAN, "2 кВт").problem
+    assert problem is not None and problem.kind == ProblemKind.OPTION_UNKNOWN and problem.typed == "2 кВт"
+    assert "УХЛ1" in problem.known
+
+
+ROMASHKA = CounterpartyChoice(1, "ООО «Ромашка»", "7701234567")
+GOOD_LINE = PreviewLine(
+    fragment="ВК-12 x5 до 15.12",
+    item_id=5,
+    code="ВК-12",
+    options=(("Двигатель", "0.75 кВт"),),
+    quantity=Decimal(5),
+    required_by=date(2026, 12, 15),
+    price=Decimal("61200"),
+    amount=Decimal("306000.00"),
+)
+GOOD = QuickPreview(ROMASHKA, (), (GOOD_LINE,), (), (), Decimal("306000.00"), "RUB")
 
 
 def test_a_preview_is_ready_only_when_everything_was_read_and_found() -> None:
-    line = {"fragment": "ВК-12 x5 до 15.12", "problems": [], "amount": "306000.00"}
-    good = {"counterparty": {"id": 1}, "lines": [line], "problems": [], "unreadable": []}
-    assert ready(good)
-    assert not ready({**good, "counterparty": None})
-    assert not ready({**good, "unreadable": ["просто текст"]})
-    assert not ready({**good, "lines": [{**line, "problems": [{"kind": "no_date"}]}]})
-    assert not ready({**good, "lines": []})
+    assert GOOD.ready
+    assert not replace(GOOD, counterparty=None).ready
+    assert not replace(GOOD, unreadable=("просто текст",)).ready
+    assert not replace(GOOD, lines=(replace(GOOD_LINE, problems=(Problem(ProblemKind.NO_DATE),)),)).ready
+    assert not replace(GOOD, lines=()).ready
+
+
+def test_a_ready_preview_gives_the_lines_to_register_with_every_option() -> None:
+    (line,) = GOOD.lines_to_register()
+    assert (line.item_id, line.quantity, line.required_by) == (5, Decimal(5), date(2026, 12, 15))
+    assert line.options == {"Двигатель": "0.75 кВт"}
+
+
+def test_a_candidate_picked_as_the_customer_clears_the_customer_problem_and_nothing_else() -> None:
+    ambiguous = replace(
+        GOOD,
+        counterparty=None,
+        candidates=(ROMASHKA,),
+        problems=(Problem(ProblemKind.COUNTERPARTY_AMBIGUOUS, typed="ООО"), Problem(ProblemKind.NO_LINES)),
+    )
+    picked = ambiguous.picked(ROMASHKA.id)
+    assert picked is not None and picked.counterparty == ROMASHKA and picked.candidates == ()
+    assert picked.problems == (Problem(ProblemKind.NO_LINES),)
+    assert ambiguous.picked(999) is None
+
+
+def test_a_preview_kept_in_a_draft_reads_back_as_it_was() -> None:
+    back = preview_from_data(json.loads(json.dumps(preview_to_data(worst_quick()))))
+    assert back is not None
+    assert preview_to_data(back) == preview_to_data(worst_quick())
+    refusal = back.lines[-1].problems[-1].refusal
+    assert refusal is not None and refusal.code == ErrorCode.QUANTITY_NOT_POSITIVE
+
+
+@pytest.mark.parametrize(
+    "garbled",
+    [None, "preview", [], {}, {"lines": "x"}, {**preview_to_data(GOOD), "total": "много"}],
+)
+def test_a_preview_that_cannot_be_read_back_is_none_rather_than_an_error(garbled: object) -> None:
+    assert preview_from_data(garbled) is None
 
 
 # --- every text of the new request at its worst is one message Telegram accepts ---
@@ -137,6 +196,8 @@ REQUEST = {
     "total": "9999999999999.99",
     "currency": "RUB",
 }
+# a request whose customer is chosen and which waits for its first line to be registered
+CHOSEN = {"counterparty_name": CUSTOMER, "responsible_name": PERSON, "lines": 0, "total": "0", "currency": "RUB"}
 TYPED = "<script>" + "&" * 92
 ASKED = {"request": REQUEST, "offer": OFFER, "chosen": [("Исполнение", "IP54 <пыле>", Decimal("6624"))]}
 ASKED |= {"unit_price": Decimal("987660945.99"), "quantity": "123456.789", "option": "Исполнение <IP> & тип"}
@@ -144,41 +205,45 @@ LABELS = ["m", "d", "k", "a", "qc", "qe", "to_card", "quantity", "date", "config
 LABELS += ["no", "back"]
 
 
-def worst_quick() -> dict[str, Any]:
+def worst_quick() -> QuickPreview:
     """30 fragments at their longest: lines found with every option, lines with every problem, unreadable parts."""
-    found = {
-        "fragment": TYPED,
-        "problems": [],
-        "item_id": 7,
-        "code": "ВР-300-45-3.15",
-        "name": ITEM,
-        "unit": "шт",
-        "available": "123456.789",
-        "options": {"Исполнение": "IP54 <пыле> & влаго", "Двигатель": "4.0 кВт & 3000 об/мин"},
-        "defaulted": ["Двигатель"],
-        "quantity": "123456.789",
-        "required_by": "2026-12-31",
-        "price": "987654321.99",
-        "amount": "121932631112635.27",
-    }
-    refused = {"kind": "refused", "text": "Количество должно быть больше нуля, а указано -5. " * 3}
-    wrong = {"fragment": TYPED, "problems": [{"kind": "item_unknown", "typed": TYPED, "codes": [TYPED] * 5}, refused]}
-    return {
-        "counterparty": None,
-        "candidates": [{"id": 1, "name": CUSTOMER, "tax_id": "7728145639"}] * 6,
-        "lines": [found] * 10 + [wrong] * 10,
-        "unreadable": [TYPED] * 10,
-        "problems": [{"kind": "counterparty_ambiguous", "typed": TYPED}, {"kind": "no_lines"}],
-        "total": "9999999999999.99",
-        "currency": "RUB",
-    }
+    found = PreviewLine(
+        fragment=TYPED,
+        item_id=7,
+        code="ВР-300-45-3.15",
+        name=ITEM,
+        unit="шт",
+        available=Decimal("123456.789"),
+        options=(("Исполнение", "IP54 <пыле> & влаго"), ("Двигатель", "4.0 кВт & 3000 об/мин")),
+        defaulted=("Двигатель",),
+        quantity=Decimal("123456.789"),
+        required_by=date(2026, 12, 31),
+        price=Decimal("987654321.99"),
+        amount=Decimal("121932631112635.27"),
+    )
+    refused = Problem(ProblemKind.REFUSED, refusal=DomainError(ErrorCode.QUANTITY_NOT_POSITIVE, value="-5" * 40))
+    unknown = Problem(ProblemKind.ITEM_UNKNOWN, typed=TYPED, codes=(TYPED,) * 5)
+    wrong = PreviewLine(fragment=TYPED, problems=(unknown, refused))
+    return QuickPreview(
+        counterparty=None,
+        candidates=(CounterpartyChoice(1, CUSTOMER, "7728145639"),) * 6,
+        lines=(found,) * 10 + (wrong,) * 10,
+        unreadable=(TYPED,) * 10,
+        problems=(Problem(ProblemKind.COUNTERPARTY_AMBIGUOUS, typed=TYPED), Problem(ProblemKind.NO_LINES)),
+        total=Decimal("9999999999999.99"),
+        currency="RUB",
+    )
+
+
+def refused_text(error: DomainError) -> str:
+    return templates.error_message(error, lang="ru", html=False)
 
 
 CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "already_created.html.j2": [{"number": "ЗС-000123"}],
     "ask_counterparty.html.j2": [{}],
     "ask_date.html.j2": [ASKED],
-    "ask_item.html.j2": [{"request": REQUEST, "registered": True}, {"request": REQUEST}],
+    "ask_item.html.j2": [{"request": REQUEST, "registered": True}, {"request": REQUEST}, {"request": CHOSEN}],
     "ask_option.html.j2": [ASKED],
     "ask_quantity.html.j2": [ASKED],
     "ask_responsible.html.j2": [{"request": REQUEST}],
@@ -188,7 +253,9 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "flow_over.html.j2": [{}],
     "item_choices.html.j2": [{"typed": TYPED}],
     "item_none.html.j2": [{"typed": TYPED}],
-    "line_added.html.j2": [{"request": REQUEST, "line": LINE, "offer": OFFER}],
+    "line_added.html.j2": [
+        {"request": REQUEST, "line": LINE, "offer": OFFER, "registered": first} for first in (True, False)
+    ],
     "line_ask.html.j2": [{"card": CARD, "line": LINE, "field": field} for field in ("quantity", "date")],
     "line_menu.html.j2": [{"card": CARD, "line": LINE}],
     "line_options.html.j2": [{"card": CARD, "line": LINE}],
@@ -197,10 +264,12 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "quick_fix.html.j2": [{"text": "<b>&" * 1000}],
     "quick_hint.html.j2": [{}],
     "quick_not_ready.html.j2": [{}],
-    "quick_preview.html.j2": [{"quick": worst_quick(), "ready": False, "shown": 4}],
+    "quick_preview.html.j2": [{"quick": worst_quick(), "ready": False, "shown": 4, "refused": refused_text}],
     "registered.html.j2": [{"request": REQUEST}],
     "resume.html.j2": [{"request": REQUEST}],
     "search_too_long.html.j2": [{"length": 4096, "what": what} for what in ("item", "counterparty")],
+    "state_lost.html.j2": [{}],
+    "stopped_unregistered.html.j2": [{}],
     "stale_button.html.j2": [{}],
     "tap_a_button.html.j2": [{}],
     "button.html.j2": [
@@ -258,5 +327,6 @@ def test_a_preview_too_long_for_one_message_counts_the_lines_it_cannot_show(lang
     quick = worst_quick()
     shown = accepted_by_telegram(preview_text(TextOnlyStaff(lang), quick))  # type: ignore[arg-type]
     assert ("не поместил" if lang == "ru" else "not shown") in shown
-    quick["lines"], quick["unreadable"] = quick["lines"][:2], []
-    assert "не поместил" not in preview_text(TextOnlyStaff("ru"), quick)  # type: ignore[arg-type]
+    assert ("больше нуля" if lang == "ru" else "more than zero") in shown  # the core's refusal, worded
+    short = replace(quick, lines=quick.lines[:2], unreadable=())
+    assert "не поместил" not in preview_text(TextOnlyStaff("ru"), short)  # type: ignore[arg-type]

@@ -103,7 +103,15 @@ ROW = OrderRow(
     payment_terms_name="50% предоплата & 50% по отгрузке",
 )
 PAGE_SIZE = 10
-FULL = OrderPage(rows=(ROW,) * PAGE_SIZE, total_count=99_999, totals=TOTALS, offset=99_980, limit=PAGE_SIZE)
+FULL = OrderPage(
+    rows=(ROW,) * PAGE_SIZE,
+    total_count=99_999,
+    totals=TOTALS,
+    offset=99_980,
+    limit=PAGE_SIZE,
+    cancelled_count=99_998,
+    cancelled_totals=TOTALS,
+)
 EMPTY = OrderPage(rows=(), total_count=0, totals=(), offset=0, limit=PAGE_SIZE)
 ROWS = [(FULL.offset + n, ROW, date(2026, 11, 30)) for n in range(1, PAGE_SIZE + 1)]
 FILTERS = [
@@ -114,7 +122,7 @@ FILTERS = [
     for counterparty, name in ((None, ""), (9, CUSTOMER), (9, ""))
 ] + [RegistryFilters(stage="execution", mine=True, counterparty_id=9, counterparty_name=CUSTOMER, search=SEARCH)]
 SHOWN = [{"filters": filters, "whose": whose} for filters in FILTERS for whose in (False, True)]
-LABELS = ["stage", "period", "counterparty", "mine", "everyone", "reset", "back", "any_counterparty"]
+LABELS = ["stage", "period", "counterparty", "mine", "everyone", "reset", "back", "any_counterparty", "export_found"]
 
 REGISTRY_CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "bot/registry/choice_gone.html.j2": [{}],
@@ -144,6 +152,7 @@ REGISTRY_CONTEXTS: dict[str, list[dict[str, Any]]] = {
         *({"page": EMPTY, "rows": [], **shown} for shown in SHOWN),
     ],
     "bot/registry/page_missing.html.j2": [{"pages": 10_000}],
+    "bot/registry/search_gone.html.j2": [{}],
 }
 
 

@@ -20,7 +20,8 @@ import pytest
 
 import templates
 from bot.handlers.cards import card_text
-from bot.handlers.order_views import HISTORY_PAGE, PROGRESS_PAGE, ProgressRow, history_page
+from bot.handlers.order_views import HISTORY_PAGE, PROGRESS_PAGE, history_page
+from core.lateness import LineProgress
 from core.money import Money
 from core.policy import Action
 from core.roles import Role
@@ -127,6 +128,7 @@ def order(lines: int = 60, **changes: Any) -> OrderCard:
         updated_at=NOW,
         stage_changed_at=NOW,
         actions=frozenset(Action),
+        blockers=("approvals", "payment_terms", "contract_limit_exceeded", "contract_not_valid", "no_approver"),
     )
     return replace(card, **changes)
 
@@ -209,7 +211,7 @@ def history_pages(lang: str) -> list[dict[str, Any]]:
 
 
 CARD = order(lines=1)
-LATE = ProgressRow(line(1), late=True)
+LATE = LineProgress(line(1), late=True)
 Contexts = list[dict[str, Any]] | Callable[[str], list[dict[str, Any]]]
 
 # template (under templates/) -> its worst realistic contexts, or a function of the language that lays them out
@@ -227,7 +229,9 @@ CONTEXTS: dict[str, Contexts] = {
     "bot/invite_link.html.j2": [
         {"role": "accountant", "link": "https://t.me/orderbot_company_bot?start=i_" + "x" * 43, "expires_at": NOW}
     ],
-    "bot/invite_usage.html.j2": [{"roles": [role.value for role in Role]}],
+    "bot/invite_usage.html.j2": [{"roles": [role.value for role in Role]}, {"roles": list(Role), "typed": "ы" * 30}],
+    "bot/invite_admins_only.html.j2": [{}],
+    "bot/role_name.html.j2": [{"role": role.value} for role in Role],
     "bot/not_understood.html.j2": [{}],
     "bot/nothing_to_cancel.html.j2": [{}],
     "bot/order_usage.html.j2": [{}],
@@ -262,6 +266,7 @@ CONTEXTS: dict[str, Contexts] = {
     "bot/details/label.html.j2": [
         *({"which": which} for which in ("back", "to_order", "new_contract", "other_contract", "earlier", "later")),
         *({"which": which} for which in ("page_back", "page_on")),
+        *({"which": f"yes_{action}"} for action in ("ship", "close", "cancel")),
         {"which": "contract", "contract": ContractChoice(5, CONTRACT, "value_limited", None, date(2026, 1, 1), None)},
         {
             "which": "contract",
@@ -275,6 +280,7 @@ CONTEXTS: dict[str, Contexts] = {
     "bot/details/reason_prompt.html.j2": [
         {"number": CARD.number, "action": action} for action in ("cancel", "reject", "return", "note")
     ],
+    "bot/details/confirm_move.html.j2": [{"card": CARD, "action": action} for action in ("ship", "close", "cancel")],
     "bot/details/reason_question.html.j2": [
         {"card": CARD, "action": action} for action in ("cancel", "reject", "return", "note")
     ],

@@ -15,10 +15,12 @@ from core.stages import Stage, Verb, transition
 S, R = Stage, Role
 OWNER_ID, STRANGER_ID = 1, 2
 
-# (verb, from, to): who may, as DESIGN.md states it. "manager" means the responsible manager.
+# (verb, from, to): who may, as DESIGN.md states it. "manager" means the responsible manager;
+# an approver decides only on orders they neither registered nor are responsible for.
 EXPECTED: dict[tuple[Verb, Stage], tuple[Stage, set[Role]]] = {
     (Verb.SUBMIT, S.REQUEST): (S.APPROVAL, {R.MANAGER, R.HEAD}),
     (Verb.WITHDRAW, S.APPROVAL): (S.REQUEST, {R.MANAGER, R.HEAD}),
+    (Verb.APPROVE, S.APPROVAL): (S.APPROVAL, {R.APPROVER}),
     (Verb.RETURN, S.APPROVAL): (S.REQUEST, {R.APPROVER}),
     (Verb.REJECT, S.APPROVAL): (S.CANCELLED, {R.APPROVER}),
     (Verb.START_EXECUTION, S.APPROVAL): (S.EXECUTION, {R.MANAGER, R.HEAD}),
@@ -54,7 +56,8 @@ def test_each_transition_is_allowed_exactly_where_the_design_says(verb: Verb, st
         assert found is None, f"{verb} from {stage} is not in the design"
         return
     assert found is not None and found.target is expected[0]
-    assert may(person(role), found, order(stage)) is (role in expected[1])
+    someone = person(role, person_id=STRANGER_ID if found.impartial else OWNER_ID)
+    assert may(someone, found, order(stage)) is (role in expected[1])
 
 
 @pytest.mark.parametrize(("verb", "stage"), [key for key, (_, roles) in EXPECTED.items() if R.MANAGER in roles])
@@ -64,6 +67,18 @@ def test_a_manager_acts_only_on_orders_they_are_responsible_for(verb: Verb, stag
     assert may(person(R.MANAGER), found, order(stage))
     assert not may(person(R.MANAGER, person_id=STRANGER_ID), found, order(stage))
     assert may(person(R.HEAD, person_id=STRANGER_ID), found, order(stage))
+
+
+@pytest.mark.parametrize("verb", [Verb.APPROVE, Verb.REJECT, Verb.RETURN])
+def test_no_one_decides_on_an_order_they_registered_or_are_responsible_for(verb: Verb) -> None:
+    found = transition(verb, S.APPROVAL)
+    assert found is not None
+    head_and_approver = (R.APPROVER, R.HEAD)
+    assert not may(person(*head_and_approver, person_id=OWNER_ID), found, order(S.APPROVAL))
+    registered_by_them = order(S.APPROVAL)
+    registered_by_them.author_id = STRANGER_ID
+    assert not may(person(*head_and_approver, person_id=STRANGER_ID), found, registered_by_them)
+    assert may(person(*head_and_approver, person_id=3), found, registered_by_them)
 
 
 def test_archived_is_the_end_of_the_road() -> None:
@@ -90,9 +105,24 @@ def test_a_step_named_for_someone_is_theirs_alone() -> None:
     other = person(R.APPROVER, person_id=STRANGER_ID)
     from core.policy import votable_step
 
-    assert votable_step(director, [anyone, finance]) is finance
-    assert votable_step(other, [anyone, finance]) is anyone
-    assert votable_step(other, [finance]) is None
+    assert votable_step(director, order(S.APPROVAL), [anyone, finance]) is finance
+    assert votable_step(other, order(S.APPROVAL), [anyone, finance]) is anyone
+    assert votable_step(other, order(S.APPROVAL), [finance]) is None
+
+
+def test_an_approver_limited_below_the_total_decides_no_step() -> None:
+    from decimal import Decimal
+
+    from core.policy import votable_step
+
+    step = OrderApprovalStep(role=R.APPROVER.value, state=StepState.PENDING, person_id=None)
+    limited = person(R.APPROVER, person_id=STRANGER_ID)
+    limited.approval_limit = Decimal("1000.00")
+    large = order(S.APPROVAL)
+    large.total_amount = Decimal("1000.01")
+    assert votable_step(limited, large, [step]) is None
+    large.total_amount = Decimal("1000.00")
+    assert votable_step(limited, large, [step]) is step
 
 
 def test_lines_can_be_edited_only_in_request_and_only_by_their_sales_people() -> None:

@@ -69,6 +69,8 @@ SAMPLES: dict[ErrorCode, dict[str, Any]] = {
     },
     ErrorCode.ALREADY_VOTED: {"number": "ЗС-000012", "step": "Коммерческий директор", "decision": "approved"},
     ErrorCode.NOTHING_TO_VOTE: {"number": "ЗС-000012"},
+    ErrorCode.OWN_ORDER_APPROVAL: {"number": "ЗС-000012"},
+    ErrorCode.APPROVAL_LIMIT_INVALID: {"value": "полмиллиона"},
     ErrorCode.APPROVAL_LIMIT_EXCEEDED: {
         "number": "ЗС-000012",
         "limit": "1000000.00",

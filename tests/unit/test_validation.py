@@ -113,3 +113,42 @@ def test_a_reason_must_say_something(empty: str) -> None:
     with pytest.raises(DomainError) as refusal:
         validation.reason(empty)
     assert refusal.value.code is ErrorCode.REASON_REQUIRED
+
+
+def test_control_characters_and_bidirectional_overrides_are_cleaned_from_every_text() -> None:
+    typed = "\u202eакшамоР\u202c «ООО»\x00\x1b\u2066 и\u2069 Ко\x85\nстрока 2\t"
+    assert validation.clean(typed) == "акшамоР «ООО» и Ко\nстрока 2"
+    assert validation.text(typed, field="name", max_length=300) == validation.clean(typed)
+    assert validation.clean("\x00") == validation.clean(None) == ""
+
+
+huge_quantities = st.one_of(
+    st.integers(min_value=10**9, max_value=10**200).map(str),
+    st.text(alphabet="0123456789", min_size=25, max_size=120),
+    st.tuples(st.text(alphabet="0123456789", min_size=1, max_size=80), st.text(alphabet="0123456789", max_size=80)).map(
+        ".".join
+    ),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.text(max_size=200),
+)
+
+
+@given(typed=huge_quantities)
+def test_every_refused_quantity_is_explained_in_both_languages_without_a_fault(typed: str) -> None:
+    from templates import error_message  # the refusal is only useful if its message renders
+
+    try:
+        validation.quantity(typed, whole=False, unit="шт")
+    except DomainError as refusal:
+        for lang in ("ru", "en"):
+            assert error_message(refusal, lang=lang)
+
+
+def test_a_thirty_digit_quantity_is_refused_as_too_large_with_the_limit() -> None:
+    from templates import error_message
+
+    with pytest.raises(DomainError) as refusal:
+        validation.quantity("9" * 30, whole=True)
+    assert refusal.value.code is ErrorCode.QUANTITY_TOO_LARGE
+    said = error_message(refusal.value, lang="ru").replace("\u00a0", " ")
+    assert "999 999 999 999 999 999 999 999 999 999" in said and "999 999 999" in said
