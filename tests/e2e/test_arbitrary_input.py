@@ -7,8 +7,11 @@ import logging
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
-from tests.e2e.conftest import HEAD, RunningBot
+from core.models import Order
+from sandbox.testing import SandboxUser
+from tests.e2e.conftest import HEAD, MANAGER, RunningBot
 
 ANSWERED = 0.02
 # One bot serves every example; a few examples a test keep each under a few seconds a database.
@@ -64,3 +67,46 @@ async def test_any_button_data_gets_an_answer_and_no_fault(
         await head.tap_data(data, message_id=message.message_id, forge=True, quiet=ANSWERED)
     assert head.last_answer is not None or head.last_message.message_id != message.message_id, data
     assert faults(caplog) == [], data
+
+
+async def orders_without_lines(running_bot: RunningBot) -> set[int]:
+    async with running_bot.db.reading() as session:
+        found = await session.scalars(select(Order.id).where(~Order.lines.any()))
+        return set(found)
+
+
+async def reach_step(manager: SandboxUser, step: str) -> None:
+    """A manager in /new, at the step that reads the next typed text."""
+    await manager.send("/cancel")
+    await manager.send("/new")
+    if step == "customer":
+        return
+    await manager.send("Ромашка")
+    await manager.tap(next(b.text for row in manager.last_message.buttons for b in row if "Ромашка" in b.text))
+    if step == "item":
+        return
+    await manager.send("ВК-100")
+    if step == "quantity":
+        return
+    await manager.send("3")
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(step=st.sampled_from(["customer", "item", "quantity", "date"]), text=st.one_of(tricky, typed))
+async def test_any_text_at_any_step_of_a_new_request_gets_an_answer_and_writes_nothing_half(
+    running_bot: RunningBot, caplog: pytest.LogCaptureFixture, step: str, text: str
+) -> None:
+    assume(not text.lstrip().startswith("/"))
+    manager = running_bot.user(MANAGER)
+    before = await orders_without_lines(running_bot)
+    await reach_step(manager, step)
+    caplog.clear()
+    with caplog.at_level(logging.ERROR):
+        reaction = await manager.send(text)  # fails the test when the bot stays silent
+    assert reaction is not None
+    assert faults(caplog) == [], (step, text)
+    assert await orders_without_lines(running_bot) == before, (step, text)
