@@ -1,4 +1,4 @@
-"""The composition root: the Application with its handlers, the database and the settings."""
+"""The composition root: the Application with its routing table (`bot.routes`), the database and the settings."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ from typing import Any
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 
-from bot.handlers import cards, moves, new_request, order_details, registry, start, text
 from bot.ordering import PerPersonOrder
+from bot.routes import handlers
 from bot.services import SERVICES, Services
 from templates.commands import commands_for
 
 log = logging.getLogger(__name__)
-
-# Handler modules, in the order their handlers are tried; free text comes last.
-MODULES: list[Any] = [start, cards, moves, order_details, new_request, registry, text]
 
 
 def build_application(services: Services, *, rate_limited: bool = True) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -31,8 +28,7 @@ def build_application(services: Services, *, rate_limited: bool = True) -> Appli
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application = builder.build()
     application.bot_data[SERVICES] = services
-    for module in MODULES:
-        application.add_handlers(module.handlers())
+    application.add_handlers(handlers())  # the routing table: bot/routes.py
     application.add_error_handler(_log_error)
     return application
 

@@ -2,7 +2,8 @@
 
 `for_staff` wraps a handler: it identifies the person, answers strangers with a polite
 refusal and nothing else, turns a domain refusal into words in the person's language,
-and makes sure every callback query is answered exactly once.
+and makes sure every callback query is answered exactly once. The handler gets a `Reply`:
+the update being answered, the person as its reader (`bot.recipient.Recipient`), and the services.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.callbacks import Tap
+from bot.recipient import Recipient
 from bot.services import Services, services
 from core.errors import DomainError
 from core.use_cases import identify
@@ -32,24 +35,34 @@ SEND_ATTEMPTS = 2  # a send or an edit that Telegram fails (5xx, timeout) is tri
 
 
 @dataclass
-class Staff:
-    """The person behind an update, with what a handler needs to answer them."""
+class Reply:
+    """The answer to one update: its reader, what the bot works with, and the ways to answer (once, for a tap)."""
 
-    person: PersonView
+    recipient: Recipient
     services: Services
     update: Update
     answered: bool = field(default=False)
 
     @property
+    def person(self) -> PersonView:
+        return self.recipient.person
+
+    @property
     def lang(self) -> str:
-        return self.person.language
+        return self.recipient.lang
 
     @property
     def query(self) -> CallbackQuery | None:
         return self.update.callback_query
 
+    @property
+    def tap(self) -> Tap:
+        """The tapped button's data, read (empty for a typed message)."""
+        return Tap.parse(self.query.data if self.query is not None else None)
+
     def text(self, name: str, /, **context: Any) -> str:
-        return render(name, lang=self.lang, person=self.person, tz=self.person.time_zone, **context)
+        """A template rendered for the person answered (see `Recipient.text`)."""
+        return self.recipient.text(name, **context)
 
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         """Answer the tap (once); a text longer than a popup holds goes to the chat instead.
@@ -121,10 +134,10 @@ class Staff:
         await self.send(text, markup)
 
 
-StaffHandler = Callable[[Staff], Awaitable[None]]
+ReplyHandler = Callable[[Reply], Awaitable[None]]
 
 
-def for_staff(handler: StaffHandler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+def for_staff(handler: ReplyHandler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     @functools.wraps(handler)
     async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
@@ -135,7 +148,7 @@ def for_staff(handler: StaffHandler) -> Callable[[Update, ContextTypes.DEFAULT_T
         if person is None:
             await refuse_stranger(update, language(user.language_code))
             return
-        staff = Staff(person=person, services=found, update=update)
+        staff = Reply(recipient=Recipient(person), services=found, update=update)
         try:
             await handler(staff)
         except DomainError as refusal:
@@ -156,7 +169,7 @@ def for_staff(handler: StaffHandler) -> Callable[[Update, ContextTypes.DEFAULT_T
     return wrapper
 
 
-async def staff_refused(staff: Staff, refusal: DomainError) -> None:
+async def staff_refused(staff: Reply, refusal: DomainError) -> None:
     text = error_message(refusal, lang=staff.lang)
     if staff.query is not None and not staff.answered:
         await staff.answer(text, alert=True)
@@ -164,7 +177,7 @@ async def staff_refused(staff: Staff, refusal: DomainError) -> None:
         await staff.send(text)
 
 
-async def staff_failed(staff: Staff) -> None:
+async def staff_failed(staff: Reply) -> None:
     text = staff.text("bot/failed.html.j2")
     with contextlib.suppress(TelegramError):
         if staff.query is not None and not staff.answered:

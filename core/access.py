@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Result, Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Conflict, DomainError, ErrorCode, Forbidden, NotFound
 from core.journal import ActivityKind
-from core.models import Activity, Order, Person
+from core.models import Activity, Order, OrderApprovalStep, Person
 from core.models.people import roles_loaded
 from core.roles import Role
 from core.stages import SALES, Stage, Transition, Verb, transition
@@ -101,6 +101,31 @@ async def order_to_read(session: AsyncSession, person: Person, *, order_id: int 
     if order is None or not can_see(person, order):
         raise NotFound(ErrorCode.ORDER_NOT_FOUND, number=number or "")
     return order
+
+
+async def order_and_steps_to_read(
+    session: AsyncSession, person: Person, *, order_id: int | None, number: str | None
+) -> tuple[Order, list[OrderApprovalStep]]:
+    """The order one may see, with the steps of its current round (read with it: a card shows both)."""
+    query = _with_current_steps(select(Order, OrderApprovalStep))
+    query = query.where(Order.id == order_id) if order_id is not None else query.where(Order.number == number)
+    order, steps = _order_and_steps(await session.execute(query))
+    if order is None or not can_see(person, order):
+        raise NotFound(ErrorCode.ORDER_NOT_FOUND, number=number or "")
+    return order, steps
+
+
+def _with_current_steps(query: Select[Order, OrderApprovalStep]) -> Select[Order, OrderApprovalStep]:
+    """Each order's row once per step of its current round (once, with no step, when it has none)."""
+    this_round = and_(OrderApprovalStep.order_id == Order.id, OrderApprovalStep.round == Order.approval_round)
+    return query.outerjoin(OrderApprovalStep, this_round).order_by(OrderApprovalStep.position)
+
+
+def _order_and_steps(rows: Result[Order, OrderApprovalStep]) -> tuple[Order | None, list[OrderApprovalStep]]:
+    found: list[tuple[Order, OrderApprovalStep | None]] = [tuple(row) for row in rows]  # type: ignore[misc]
+    if not found:
+        return None, []
+    return found[0][0], [step for _, step in found if step is not None]
 
 
 async def stale(session: AsyncSession, order: Order, expected_version: int) -> Conflict:

@@ -11,6 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from core.identities import IdentityCache
+
 READ_ONLY = "orderbot_read_only"
 
 
@@ -22,6 +24,8 @@ class Database:
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         self.engine: AsyncEngine = _create_engine(url, echo=echo, sqlite=self.is_sqlite)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # Who is behind each Telegram id, for `core.use_cases.identify`; what it holds is its business.
+        self.identities: IdentityCache[Any] = IdentityCache()
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:

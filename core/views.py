@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -178,10 +179,22 @@ async def current_steps(session: AsyncSession, order: Order) -> list[OrderApprov
     )
 
 
-async def order_card(session: AsyncSession, order: Order, viewer: Person, *, now: datetime | None = None) -> OrderCard:
-    """The order as `viewer` sees it; the contract's term is judged as of `now` (else its last change)."""
+async def order_card(
+    session: AsyncSession,
+    order: Order,
+    viewer: Person,
+    *,
+    steps: Sequence[OrderApprovalStep] | None = None,
+    now: datetime | None = None,
+) -> OrderCard:
+    """The order as `viewer` sees it; the contract's term is judged as of `now` (else its last change).
+
+    `steps` are the current round's, when the caller has them already (read with the order, or
+    just decided): one query fewer on every tap.
+    """
     await session.flush()
-    steps = await current_steps(session, order)
+    if steps is None:
+        steps = await current_steps(session, order)
     lines = tuple(line_view(line) for line in order.lines)
     blockers: list[str] = []
     undecidable: set[int] = set()
@@ -233,7 +246,7 @@ async def order_card(session: AsyncSession, order: Order, viewer: Person, *, now
     )
 
 
-async def _steps_no_one_may_decide(session: AsyncSession, order: Order, steps: list[OrderApprovalStep]) -> set[int]:
+async def _steps_no_one_may_decide(session: AsyncSession, order: Order, steps: Sequence[OrderApprovalStep]) -> set[int]:
     """The undecided steps of the round that no active person may decide."""
     undecided = [s for s in steps if s.state in (StepState.PENDING, StepState.WAITING)]
     if not undecided:

@@ -1,1 +1,1 @@
-"""Telegram handlers: each module holds one area and lists its handlers in `handlers()`."""
+"""Telegram handlers, grouped by what a person does; `bot.routes` says which handles what."""

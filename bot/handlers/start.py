@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot.drafts import end_flow, flow
-from bot.handlers.cards import show_order
-from bot.handlers.new_request_state import nothing_registered
+from bot.handlers.card.screen import show_order
+from bot.handlers.registering.state import nothing_registered
 from bot.services import services
-from bot.staff import Staff, for_staff, refuse_stranger
+from bot.staff import Reply, for_staff, refuse_stranger
 from core import use_cases as uc
 from core.errors import DomainError, Forbidden
 from core.roles import Role
@@ -61,11 +60,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @for_staff
-async def open_order_as_staff(staff: Staff) -> None:
+async def open_order_as_staff(reply: Reply) -> None:
     """The card behind a deep link; the number comes from the link's payload."""
-    message = staff.update.effective_message
+    message = reply.update.effective_message
     payload = (message.text or "").split(maxsplit=1)[1] if message is not None else ""
-    await show_order(staff, payload.removeprefix(ORDER_PREFIX))
+    await show_order(reply, payload.removeprefix(ORDER_PREFIX))
 
 
 async def welcome(update: Update, context: ContextTypes.DEFAULT_TYPE, person: PersonView) -> None:
@@ -83,45 +82,42 @@ async def set_menu(context: ContextTypes.DEFAULT_TYPE, person: PersonView, chat_
     await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
 
 
-@for_staff
-async def help_command(staff: Staff) -> None:
+async def help_command(reply: Reply) -> None:
     """/help: what this person can do here."""
-    await staff.send(staff.text("bot/help.html.j2"))
+    await reply.send(reply.text("bot/help.html.j2"))
 
 
-@for_staff
-async def cancel_command(staff: Staff) -> None:
+async def cancel_command(reply: Reply) -> None:
     """/cancel: stop the conversation under way; what was registered stays registered."""
-    state = await flow(staff)
+    state = await flow(reply)
     if not state:
-        await staff.send(staff.text("bot/nothing_to_cancel.html.j2"))
+        await reply.send(reply.text("bot/nothing_to_cancel.html.j2"))
         return
-    await end_flow(staff)
+    await end_flow(reply)
     if nothing_registered(state):
-        await staff.send(staff.text("bot/new_request/stopped_unregistered.html.j2"))
+        await reply.send(reply.text("bot/new_request/stopped_unregistered.html.j2"))
         return
-    await staff.send(staff.text("bot/flow_stopped.html.j2"))
+    await reply.send(reply.text("bot/flow_stopped.html.j2"))
 
 
-@for_staff
-async def invite_command(staff: Staff) -> None:
+async def invite_command(reply: Reply) -> None:
     """/invite ROLE (admins): a single-use, expiring link for a new colleague; the role in any language."""
-    message = staff.update.effective_message
+    message = reply.update.effective_message
     typed = " ".join((message.text or "").split()[1:]) if message is not None else ""
     role = role_named(typed)
     if role is None:
         roles = [role.value for role in Role]
-        await staff.send(staff.text("bot/invite_usage.html.j2", roles=roles, typed=typed[:30]))
+        await reply.send(reply.text("bot/invite_usage.html.j2", roles=roles, typed=typed[:30]))
         return
     try:
         invite = await uc.create_invite(
-            staff.services.db, actor_id=staff.person.id, role=role, now=staff.services.now()
+            reply.services.db, actor_id=reply.person.id, role=role, now=reply.services.now()
         )
     except Forbidden:
-        await staff.send(staff.text("bot/invite_admins_only.html.j2"))
+        await reply.send(reply.text("bot/invite_admins_only.html.j2"))
         return
-    link = f"https://t.me/{staff.services.bot_username}?start={INVITE_PREFIX}{invite.token}"
-    await staff.send(staff.text("bot/invite_link.html.j2", role=role.value, link=link, expires_at=invite.expires_at))
+    link = f"https://t.me/{reply.services.bot_username}?start={INVITE_PREFIX}{invite.token}"
+    await reply.send(reply.text("bot/invite_link.html.j2", role=role.value, link=link, expires_at=invite.expires_at))
 
 
 def role_named(typed: str) -> Role | None:
@@ -145,12 +141,3 @@ def role_names(role: Role) -> frozenset[str]:
     """A role's code and its names in every language, as they are compared with what was typed."""
     names = {render_plain("bot/role_name.html.j2", lang=lang, role=role.value) for lang in LANGUAGES}
     return frozenset(name.casefold().replace("ё", "е") for name in (*names, role.value))
-
-
-def handlers() -> list[BaseHandler[Update, Any, Any]]:
-    return [
-        CommandHandler("start", start),
-        CommandHandler("help", help_command),
-        CommandHandler("cancel", cancel_command),
-        CommandHandler("invite", invite_command),
-    ]

@@ -13,11 +13,11 @@ from core.use_cases.catalogue import (
 from core.use_cases.drafts import clear_draft, load_draft, save_draft
 from core.use_cases.invites import accept_invite, create_invite
 from core.use_cases.lines import LineInput, add_line, remove_line, update_line
+from core.use_cases.moves import archive, cancel, move_stage
 from core.use_cases.notes import set_note
 from core.use_cases.people import add_person, grant_role, identify, list_people, revoke_role, set_approval_limit
 from core.use_cases.queries import OrderFilter, get_order, list_orders, order_history
 from core.use_cases.requests import register_request
-from core.use_cases.stages import archive, cancel, move_stage
 from core.use_cases.terms import set_contract_and_terms
 from core.use_cases.terms_catalogue import list_contracts, list_payment_terms
 

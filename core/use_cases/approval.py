@@ -64,7 +64,7 @@ async def submit_for_approval(
         announce_open_steps(session, order, steps, actor_id=actor.id, now=now)
         today = validation.local_today(now, actor.time_zone)
         await advance_when_approved(session, order, steps, actor_id=actor.id, now=now, today=today)
-        return await order_card(session, order, actor, now=now)
+        return await order_card(session, order, actor, now=now)  # read anew: the new steps' people are not loaded
 
 
 async def vote(
@@ -94,6 +94,8 @@ async def vote(
     async with db.unit_of_work() as session:
         actor = await acting_person(session, actor_id)
         order = await order_for_change(session, order_id, actor, expected_version=expected_version)
+        # Read after the lock, not joined to it: PostgreSQL would give the steps as they were before
+        # the vote we waited for, and the order as it is after it.
         steps = await current_steps(session, order)
         step = await _step_to_decide(session, order, steps, actor, decision)
         reason = (
@@ -141,7 +143,7 @@ async def vote(
                 details={"step": step.title, "reason": reason},
             )
         await session.flush()
-        return await order_card(session, order, actor, now=now)
+        return await order_card(session, order, actor, steps=steps, now=now)
 
 
 async def _step_to_decide(

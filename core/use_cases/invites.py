@@ -78,4 +78,5 @@ async def accept_invite(
             person.role_rows.append(PersonRole(role=invite.role))
         await session.flush()
         invite.used_by_id, invite.used_at = person.id, now
-        return person_view(person)
+    db.identities.forget(telegram_id)  # staff already known may have gained a role
+    return person_view(person)

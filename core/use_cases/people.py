@@ -93,7 +93,8 @@ async def grant_role(db: Database, *, telegram_id: int, role: Role) -> PersonVie
         if role not in person.roles:
             person.role_rows.append(PersonRole(role=role.value))
             await session.flush()
-        return person_view(person)
+    db.identities.forget(telegram_id)  # after the commit, so nobody remembers the old roles again
+    return person_view(person)
 
 
 async def revoke_role(db: Database, *, telegram_id: int, role: Role) -> PersonView:
@@ -101,7 +102,8 @@ async def revoke_role(db: Database, *, telegram_id: int, role: Role) -> PersonVi
         person = await _by_telegram_id(session, telegram_id)
         person.role_rows = [row for row in person.role_rows if row.role != role.value]
         await session.flush()
-        return person_view(person)
+    db.identities.forget(telegram_id)
+    return person_view(person)
 
 
 # What a person types to take an approver's limit away.
@@ -128,14 +130,25 @@ async def set_approval_limit(db: Database, *, telegram_id: int, limit: Decimal |
         person = await _by_telegram_id(session, telegram_id)
         person.approval_limit = checked
         await session.flush()
-        return person_view(person)
+    db.identities.forget(telegram_id)
+    return person_view(person)
 
 
 async def identify(db: Database, *, telegram_id: int) -> PersonView | None:
-    """The active member of staff behind a Telegram user, if any."""
+    """The active member of staff behind a Telegram user, if any.
+
+    Remembered for a few seconds (`core.identities`); a stranger is not, so one who has just
+    joined on another replica is known at their next update.
+    """
+    known: PersonView | None = db.identities.get(telegram_id)
+    if known is not None:
+        return known
     async with db.reading() as session:
         person = await person_by_telegram_id(session, telegram_id)
-        return person_view(person) if person is not None else None
+        found = person_view(person) if person is not None else None
+    if found is not None:
+        db.identities.put(telegram_id, found)
+    return found
 
 
 async def list_people(db: Database) -> tuple[PersonView, ...]:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from core import validation
-from core.access import SEES_ALL, acting_person, order_to_read
+from core.access import SEES_ALL, acting_person, order_and_steps_to_read, order_to_read
 from core.db import Database
 from core.errors import DomainError, ErrorCode
 from core.models import Activity, Contract, Counterparty, Order, PaymentTerms, Person
@@ -53,8 +53,10 @@ async def get_order(
     """
     async with db.reading() as session:
         viewer = await acting_person(session, viewer_id)
-        order = await order_to_read(session, viewer, order_id=order_id, number=_normal_number(number))
-        return await order_card(session, order, viewer, now=now)
+        order, steps = await order_and_steps_to_read(
+            session, viewer, order_id=order_id, number=_normal_number(number)
+        )
+        return await order_card(session, order, viewer, steps=steps, now=now)
 
 
 async def list_orders(

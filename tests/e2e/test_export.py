@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.handlers import registry_export
+from bot.handlers.registry import export as registry_export
 from core import use_cases as uc
 from core.models import Counterparty
 from core.stages import Stage

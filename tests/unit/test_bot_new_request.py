@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import templates
-from bot.handlers.new_request_quick import preview_text
+from bot.handlers.registering.quick import preview_text
 from core.errors import DomainError, ErrorCode
 from core.money import Money
 from core.policy import Action

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bot.export import ExportRow, registry_workbook
-from bot.handlers.registry_filters import PERIODS, STAGES, RegistryFilters, period_start
+from bot.handlers.registry.filters import PERIODS, STAGES, RegistryFilters, period_start
+from bot.workbook import ExportRow, registry_workbook
 from core.money import Money
 from core.stages import Stage
 from core.views import OrderPage, OrderRow

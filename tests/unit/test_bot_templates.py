@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 import templates
-from bot.handlers.cards import card_text
-from bot.handlers.order_views import HISTORY_PAGE, PROGRESS_PAGE, history_page
+from bot.handlers.card.screen import card_text
+from bot.handlers.card.views import HISTORY_PAGE, PROGRESS_PAGE, history_page
 from core.lateness import LineProgress
 from core.money import Money
 from core.policy import Action

@@ -47,7 +47,7 @@ async def move_stage(
             close_open_steps(steps, now=now)
         change_stage(session, order, step.verb, actor_id=actor.id, now=now)
         await session.flush()
-        return await order_card(session, order, actor, now=now)
+        return await order_card(session, order, actor, steps=steps, now=now)
 
 
 async def cancel(

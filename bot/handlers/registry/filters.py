@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.drafts import put_section, section
-from bot.staff import Staff
+from bot.staff import Reply
 from core.roles import Role
 from core.stages import Stage
 from core.use_cases import OrderFilter
@@ -52,21 +52,21 @@ class RegistryFilters:
             search=str(data.get("search") or "")[:100],
         )
 
-    def order_filter(self, staff: Staff) -> OrderFilter:
+    def order_filter(self, reply: Reply) -> OrderFilter:
         """The core's filter; the core itself keeps a manager to their own orders."""
         if self.search:
             return OrderFilter(stages=tuple(Stage), text=self.search)
         return OrderFilter(
             stages=(Stage(self.stage),) if self.stage else (),
-            responsible_id=staff.person.id if self.mine and may_choose_whose(staff) else None,
+            responsible_id=reply.person.id if self.mine and may_choose_whose(reply) else None,
             counterparty_id=self.counterparty_id,
-            created_from=period_start(self.period, staff.services.now(), staff.person.time_zone),
+            created_from=period_start(self.period, reply.services.now(), reply.person.time_zone),
         )
 
 
-def may_choose_whose(staff: Staff) -> bool:
+def may_choose_whose(reply: Reply) -> bool:
     """Only a head of sales chooses between their own orders and everyone's; a manager sees their own."""
-    return Role.HEAD in staff.person.roles
+    return Role.HEAD in reply.person.roles
 
 
 def period_start(period: str, now: datetime, time_zone: str) -> date | None:
@@ -81,16 +81,16 @@ def period_start(period: str, now: datetime, time_zone: str) -> date | None:
     return None
 
 
-async def load_filters(staff: Staff) -> RegistryFilters:
-    return RegistryFilters.from_section(await section(staff, SECTION))
+async def load_filters(reply: Reply) -> RegistryFilters:
+    return RegistryFilters.from_section(await section(reply, SECTION))
 
 
-async def save_filters(staff: Staff, filters: RegistryFilters) -> None:
-    await put_section(staff, SECTION, asdict(filters))
+async def save_filters(reply: Reply, filters: RegistryFilters) -> None:
+    await put_section(reply, SECTION, asdict(filters))
 
 
-async def change_filters(staff: Staff, **changes: Any) -> RegistryFilters:
+async def change_filters(reply: Reply, **changes: Any) -> RegistryFilters:
     """Change some filters, leave the search, and keep the result."""
-    filters = replace(await load_filters(staff), search="", **changes)
-    await save_filters(staff, filters)
+    filters = replace(await load_filters(reply), search="", **changes)
+    await save_filters(reply, filters)
     return filters

@@ -11,14 +11,14 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import pack
-from bot.handlers.cards import fits, on_action, paged
-from bot.handlers.order_prompts import DETAIL, HISTORY, PROGRESS, back_button, label
-from bot.staff import Staff
+from bot.callbacks import Prefix, Tap, pack
+from bot.handlers.card.prompts import HISTORY, PROGRESS, back_button, label
+from bot.handlers.card.screen import fits, paged
+from bot.recipient import Recipient
+from bot.staff import Reply
 from core import use_cases as uc
 from core import validation
 from core.lateness import order_progress
-from core.policy import Action
 from core.stages import Stage
 from core.views import HistoryEntry, OrderCard
 
@@ -27,32 +27,30 @@ HISTORY_PAGE = 12  # entries at most on one page of the history
 PROGRESS_PAGE = 10  # lines at most on one page of the progress
 
 
-@on_action(Action.HISTORY)
-async def history(staff: Staff, card: OrderCard, _action: str, _args: tuple[str, ...]) -> None:
+async def history(reply: Reply, card: OrderCard, _action: str, _tap: Tap) -> None:
     """The order's journal, grouped by stage: the latest entries first."""
-    await show_history(staff, card, end=None)
+    await show_history(reply, card, end=None)
 
 
-@on_action(Action.PROGRESS)
-async def progress(staff: Staff, card: OrderCard, _action: str, _args: tuple[str, ...]) -> None:
+async def progress(reply: Reply, card: OrderCard, _action: str, _tap: Tap) -> None:
     """Production of the order, line by line, with what is late."""
-    await show_progress(staff, card, page=0)
+    await show_progress(reply, card, page=0)
 
 
-async def show_history(staff: Staff, card: OrderCard, *, end: int | None) -> None:
+async def show_history(reply: Reply, card: OrderCard, *, end: int | None) -> None:
     """The entries before `end` (the latest if None), as many as fit, under their stages' headings."""
-    groups = await uc.order_history(staff.services.db, viewer_id=staff.person.id, order_id=card.id)
+    groups = await uc.order_history(reply.services.db, viewer_id=reply.person.id, order_id=card.id)
     entries = [(number, group.stage, entry) for number, group in enumerate(groups) for entry in group.entries]
-    text, start, end = history_page(staff, card, entries, end=end)
+    text, start, end = history_page(reply.recipient, card, entries, end=end)
     paging = []
     if start > 0:
-        paging.append(detail_button(staff, "earlier", HISTORY, card.id, start))
+        paging.append(detail_button(reply, "earlier", HISTORY, card.id, start))
     if end < len(entries):
-        paging.append(detail_button(staff, "later", HISTORY, card.id, min(len(entries), end + HISTORY_PAGE)))
-    await staff.show(text, with_way_back(staff, card, paging))
+        paging.append(detail_button(reply, "later", HISTORY, card.id, min(len(entries), end + HISTORY_PAGE)))
+    await reply.show(text, with_way_back(reply, card, paging))
 
 
-def history_page(staff: Staff, card: OrderCard, entries: list[Entry], *, end: int | None) -> tuple[str, int, int]:
+def history_page(reader: Recipient, card: OrderCard, entries: list[Entry], *, end: int | None) -> tuple[str, int, int]:
     """The text of the entries before `end`, as many as fit one message (at most a page): (text, start, end)."""
     total = len(entries)
     end = total if end is None else min(max(end, 1), total)
@@ -60,7 +58,7 @@ def history_page(staff: Staff, card: OrderCard, entries: list[Entry], *, end: in
     while True:
         start = end - size
         shown = regroup(entries[start:end])
-        text = staff.text("bot/details/history.html.j2", card=card, groups=shown, start=start, end=end, total=total)
+        text = reader.text("bot/details/history.html.j2", card=card, groups=shown, start=start, end=end, total=total)
         if size <= 1 or fits(text):
             return text, start, end
         size -= 1
@@ -76,14 +74,14 @@ def regroup(entries: list[Entry]) -> list[tuple[Stage, list[HistoryEntry]]]:
     return [(stage, shown) for _number, stage, shown in groups]
 
 
-async def show_progress(staff: Staff, card: OrderCard, *, page: int) -> None:
+async def show_progress(reply: Reply, card: OrderCard, *, page: int) -> None:
     """Made of ordered, the production state and the required-by date of each line; late lines marked."""
-    today = validation.local_today(staff.services.now(), staff.person.time_zone)
+    today = validation.local_today(reply.services.now(), reply.person.time_zone)
     progress = order_progress(card.lines, today=today)
     rows, made, late = list(progress.rows), progress.made, progress.late
 
     def render_page(shown: tuple[Any, ...], number: int, pages: int) -> str:
-        return staff.text(
+        return reply.text(
             "bot/details/progress.html.j2",
             card=card,
             rows=shown,
@@ -97,15 +95,15 @@ async def show_progress(staff: Staff, card: OrderCard, *, page: int) -> None:
     text, page, pages = paged(render_page, rows, page=page, most=PROGRESS_PAGE)
     paging = []
     if page > 0:
-        paging.append(detail_button(staff, "page_back", PROGRESS, card.id, page - 1))
+        paging.append(detail_button(reply, "page_back", PROGRESS, card.id, page - 1))
     if page < pages - 1:
-        paging.append(detail_button(staff, "page_on", PROGRESS, card.id, page + 1))
-    await staff.show(text, with_way_back(staff, card, paging))
+        paging.append(detail_button(reply, "page_on", PROGRESS, card.id, page + 1))
+    await reply.show(text, with_way_back(reply, card, paging))
 
 
-def with_way_back(staff: Staff, card: OrderCard, paging: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([row for row in (paging, [back_button(staff, card, "to_order")]) if row])
+def with_way_back(reply: Reply, card: OrderCard, paging: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([row for row in (paging, [back_button(reply, card, "to_order")]) if row])
 
 
-def detail_button(staff: Staff, which: str, view: str, order_id: int, where: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label(staff, which), callback_data=pack(DETAIL, view, order_id, where))
+def detail_button(reply: Reply, which: str, view: str, order_id: int, where: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label(reply, which), callback_data=pack(Prefix.DETAIL, view, order_id, where))

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Update
-from telegram.ext import BaseHandler
-
-from bot.handlers.cards import act_and_show, on_action, order_button
-from bot.handlers.order_prompts import back_button, column, label
-from bot.staff import Staff
+from bot.callbacks import Tap
+from bot.handlers.card.prompts import back_button, column, label
+from bot.handlers.card.screen import card_for, make_change, order_button
+from bot.staff import Reply
 from core import use_cases as uc
 from core.models import Decision
 from core.policy import Action
@@ -46,30 +44,21 @@ def needs_confirmation(card: OrderCard, action: str) -> bool:
     return action in IRREVERSIBLE or (action == Action.CANCEL and card.stage is Stage.EXECUTION)
 
 
-async def confirm_first(staff: Staff, card: OrderCard, action: str) -> None:
+async def confirm_first(reply: Reply, card: OrderCard, action: str) -> None:
     """What the move means, in place of the card, with "Yes" for this version of the card and "Back"."""
-    yes = order_button(staff, card, action, CONFIRMED, label=label(staff, f"yes_{action}"))
-    question = staff.text("bot/details/confirm_move.html.j2", card=card, action=action)
-    await staff.show(question, column([yes], back_button(staff, card)))
+    yes = order_button(reply.recipient, card, action, CONFIRMED, label=label(reply, f"yes_{action}"))
+    question = reply.text("bot/details/confirm_move.html.j2", card=card, action=action)
+    await reply.show(question, column([yes], back_button(reply, card)))
 
 
-@on_action(*ONE_TAP)
-async def one_tap(staff: Staff, card: OrderCard, action: str, args: tuple[str, ...]) -> None:
-    """Make the button's change against the version of the card that was tapped, and show the result."""
-    if needs_confirmation(card, action) and args != (CONFIRMED,):
-        await confirm_first(staff, card, action)
-        return
+async def move(reply: Reply, order_id: int, version: int, action: str, tap: Tap) -> None:
+    """Make the button's move against the version it names, with no read first: the core re-checks both."""
     verb, fixed = ONE_TAP[Action(action)]
-    change = verb(
-        staff.services.db,
-        actor_id=staff.person.id,
-        order_id=card.id,
-        now=staff.services.now(),
-        expected_version=card.version,
-        **fixed,
-    )
-    await act_and_show(staff, card, change, action)
-
-
-def handlers() -> list[BaseHandler[Update, Any, Any]]:
-    return []  # the card's tap handler dispatches here through `on_action`
+    if Action(action) in IRREVERSIBLE and tap.args != (CONFIRMED,):
+        card = await card_for(reply, order_id, version, action)
+        if card is not None:
+            await confirm_first(reply, card, action)
+        return
+    db, now = reply.services.db, reply.services.now()
+    change = verb(db, actor_id=reply.person.id, order_id=order_id, now=now, expected_version=version, **fixed)
+    await make_change(reply, order_id, version, change, action, in_approval=action == Action.APPROVE)

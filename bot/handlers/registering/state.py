@@ -11,7 +11,6 @@ conversation changes nothing.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,9 +19,9 @@ from typing import Any
 
 from telegram import InlineKeyboardButton
 
-from bot.callbacks import pack
+from bot.callbacks import Prefix, pack
 from bot.drafts import FLOW
-from bot.staff import Staff
+from bot.staff import Reply
 from core import stored
 from core import use_cases as uc
 from core.quick_entry import QuickPreview, preview_from_data, preview_to_data
@@ -32,7 +31,6 @@ from templates import render_plain
 
 NEW = "new"  # the flow kind of registering a request (by conversation or by quick entry)
 LINE = "line"  # the flow kind of typing a new quantity or date for a line
-TAP = "n"  # callback kind of the new request's buttons
 SECTION = "new_request"
 MAX_SEARCH = 100  # a search longer than this is not a search
 MAX_CHOICES = 6
@@ -50,11 +48,6 @@ class Step(StrEnum):
 
 
 LINE_STEPS = frozenset({Step.ITEM, Step.OPTION, Step.QUANTITY, Step.DATE})
-
-TypedStep = Callable[[Staff, str, "NewRequest"], Awaitable[None]]
-TapStep = Callable[[Staff, "NewRequest", tuple[str, ...]], Awaitable[None]]
-TYPED: dict[str, TypedStep] = {}
-TAPS: dict[str, tuple[frozenset[str], TapStep]] = {}
 
 
 @dataclass(slots=True)
@@ -182,57 +175,36 @@ def read_line(data: object) -> LineDraft | None:
     )
 
 
-def on_typed(*steps: Step) -> Callable[[TypedStep], TypedStep]:
-    """Register what typed text does at these steps."""
-
-    def register(handler: TypedStep) -> TypedStep:
-        for step in steps:
-            TYPED[step] = handler
-        return handler
-
-    return register
+def new_state(reply: Reply, step: Step, **values: Any) -> NewRequest:
+    return NewRequest(fid=secrets.token_hex(3), step=step, currency=reply.services.settings.default_currency, **values)
 
 
-def on_tap(what: str, *steps: Step) -> Callable[[TapStep], TapStep]:
-    """Register what a button does; it is honoured only at these steps of its own conversation."""
-
-    def register(handler: TapStep) -> TapStep:
-        TAPS[what] = (frozenset(steps), handler)
-        return handler
-
-    return register
-
-
-def new_state(staff: Staff, step: Step, **values: Any) -> NewRequest:
-    return NewRequest(fid=secrets.token_hex(3), step=step, currency=staff.services.settings.default_currency, **values)
-
-
-async def save(staff: Staff, state: NewRequest, *, forget: bool = False) -> None:
+async def save(reply: Reply, state: NewRequest, *, forget: bool = False) -> None:
     """Write the conversation; a registered request is also kept to be continued after /cancel.
 
     `forget` drops the request kept from before (the person chose to start a new one).
     """
-    data = await uc.load_draft(staff.services.db, person_id=staff.person.id)
+    data = await uc.load_draft(reply.services.db, person_id=reply.person.id)
     data[FLOW] = state.to_data()
-    mine = await remembered(staff, data)
+    mine = await remembered(reply, data)
     if state.registered:
         mine["resume"] = state.to_data()
     elif forget:
         mine.pop("resume", None)
     data[SECTION] = mine
-    await uc.save_draft(staff.services.db, person_id=staff.person.id, data=data, now=staff.services.now())
+    await uc.save_draft(reply.services.db, person_id=reply.person.id, data=data, now=reply.services.now())
 
 
-async def finish(staff: Staff, *, created: Created | None = None) -> None:
+async def finish(reply: Reply, *, created: Created | None = None) -> None:
     """End the conversation: nothing waits to be continued; remember a quick entry's order."""
-    data = await uc.load_draft(staff.services.db, person_id=staff.person.id)
+    data = await uc.load_draft(reply.services.db, person_id=reply.person.id)
     data.pop(FLOW, None)
-    mine = await remembered(staff, data)
+    mine = await remembered(reply, data)
     mine.pop("resume", None)
     if created is not None:
         mine["created"] = {"fid": created.fid, "order_id": created.order_id, "number": created.number}
     data[SECTION] = mine
-    await uc.save_draft(staff.services.db, person_id=staff.person.id, data=data, now=staff.services.now())
+    await uc.save_draft(reply.services.db, person_id=reply.person.id, data=data, now=reply.services.now())
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,41 +216,41 @@ class Created:
     number: str
 
 
-async def remembered(staff: Staff, data: dict[str, Any] | None = None) -> dict[str, Any]:
+async def remembered(reply: Reply, data: dict[str, Any] | None = None) -> dict[str, Any]:
     """What outlives the conversation: the request to resume, the order a preview created."""
     if data is None:
-        data = await uc.load_draft(staff.services.db, person_id=staff.person.id)
+        data = await uc.load_draft(reply.services.db, person_id=reply.person.id)
     found = data.get(SECTION)
     return dict(found) if isinstance(found, dict) else {}
 
 
-async def to_resume(staff: Staff) -> NewRequest | None:
-    state = NewRequest.from_data((await remembered(staff)).get("resume"))
+async def to_resume(reply: Reply) -> NewRequest | None:
+    state = NewRequest.from_data((await remembered(reply)).get("resume"))
     return state if state is not None and state.registered else None
 
 
-async def created_from(staff: Staff, fid: str) -> Created | None:
+async def created_from(reply: Reply, fid: str) -> Created | None:
     try:
-        found = stored.mapping((await remembered(staff)).get("created"))
+        found = stored.mapping((await remembered(reply)).get("created"))
         created = Created(stored.str_(found["fid"]), stored.int_(found["order_id"]), stored.str_(found["number"]))
     except (KeyError, TypeError):
         return None
     return created if created.fid == fid else None
 
 
-async def lost(staff: Staff) -> None:
+async def lost(reply: Reply) -> None:
     """A kept state that cannot be read (an older bot's, or damaged): say so and start over, never fail."""
-    data = await uc.load_draft(staff.services.db, person_id=staff.person.id)
+    data = await uc.load_draft(reply.services.db, person_id=reply.person.id)
     data.pop(FLOW, None)
-    mine = await remembered(staff, data)
+    mine = await remembered(reply, data)
     mine.pop("resume", None)
     data[SECTION] = mine
-    await uc.save_draft(staff.services.db, person_id=staff.person.id, data=data, now=staff.services.now())
-    text = staff.text("bot/new_request/state_lost.html.j2")
-    if staff.query is not None:
-        await staff.answer(text, alert=True)
+    await uc.save_draft(reply.services.db, person_id=reply.person.id, data=data, now=reply.services.now())
+    text = reply.text("bot/new_request/state_lost.html.j2")
+    if reply.query is not None:
+        await reply.answer(text, alert=True)
     else:
-        await staff.send(text)
+        await reply.send(text)
 
 
 def nothing_registered(data: dict[str, Any]) -> bool:
@@ -287,25 +259,25 @@ def nothing_registered(data: dict[str, Any]) -> bool:
     return state is not None and not state.registered
 
 
-def label(staff: Staff, what: str, **context: Any) -> str:
+def label(reply: Reply, what: str, **context: Any) -> str:
     """A button's text: plain, in the person's language."""
-    return render_plain("bot/new_request/button.html.j2", lang=staff.lang, what=what, **context)
+    return render_plain("bot/new_request/button.html.j2", lang=reply.lang, what=what, **context)
 
 
 def button(
-    staff: Staff, state: NewRequest, what: str, *args: object, shows: str | None = None, **context: Any
+    reply: Reply, state: NewRequest, what: str, *args: object, shows: str | None = None, **context: Any
 ) -> InlineKeyboardButton:
     """A button of this conversation that does `what`; its label is `shows` (else `what`) rendered."""
-    text = label(staff, shows or what, **context)
-    return InlineKeyboardButton(text, callback_data=pack(TAP, state.fid, what, *args))
+    text = label(reply, shows or what, **context)
+    return InlineKeyboardButton(text, callback_data=pack(Prefix.NEW, state.fid, what, *args))
 
 
-def today(staff: Staff) -> date:
-    return local_today(staff.services.now(), staff.person.time_zone)
+def today(reply: Reply) -> date:
+    return local_today(reply.services.now(), reply.person.time_zone)
 
 
-async def offer(staff: Staff, item_id: int) -> ItemOffer:
-    return await uc.item_offer(staff.services.db, item_id=item_id, on=today(staff))
+async def offer(reply: Reply, item_id: int) -> ItemOffer:
+    return await uc.item_offer(reply.services.db, item_id=item_id, on=today(reply))
 
 
 def chosen(offer: ItemOffer, options: dict[str, str]) -> list[tuple[str, str, Decimal]]:
@@ -323,3 +295,11 @@ def next_option(item: ItemOffer, options: dict[str, str]) -> tuple[int, OptionCh
         if choice.option not in options:
             return index, choice
     raise LookupError("every option is chosen")
+
+
+def option_value(item: ItemOffer, option: int | None, value: int | None) -> tuple[str, str] | None:
+    """The (option, value) a button names by their positions in the item's options; None when there is none."""
+    if option is None or value is None or option >= len(item.options):
+        return None
+    choice = item.options[option]
+    return (choice.option, choice.values[value][0]) if value < len(choice.values) else None

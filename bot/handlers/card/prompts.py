@@ -14,25 +14,24 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Mes
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.callbacks import pack
+from bot.callbacks import Prefix, pack
 from bot.drafts import end_flow, flow, start_flow
-from bot.staff import Staff
+from bot.staff import Reply
 from core.views import OrderCard
 from templates import render_plain
 
-DETAIL = "d"  # buttons of the card's own views: d:<view>:<order_id>[:<where>]
-BACK, HISTORY, PROGRESS = "b", "h", "p"
+BACK, HISTORY, PROGRESS = "b", "h", "p"  # the views of the card's own screens: d:<view>:<order_id>[:<where>]
 PLACEHOLDER_LIMIT = 64  # Telegram's limit for the input field's placeholder
 
 
-def label(staff: Staff, which: str, /, **context: Any) -> str:
+def label(reply: Reply, which: str, /, **context: Any) -> str:
     """A button's text: plain, since Telegram shows button texts as they are."""
-    return render_plain("bot/details/label.html.j2", lang=staff.lang, which=which, **context)
+    return render_plain("bot/details/label.html.j2", lang=reply.lang, which=which, **context)
 
 
-def back_button(staff: Staff, card: OrderCard, which: str = "back") -> InlineKeyboardButton:
+def back_button(reply: Reply, card: OrderCard, which: str = "back") -> InlineKeyboardButton:
     """Back to the order's card as it is now, leaving whatever was being asked about it."""
-    return InlineKeyboardButton(label(staff, which), callback_data=pack(DETAIL, BACK, card.id))
+    return InlineKeyboardButton(label(reply, which), callback_data=pack(Prefix.DETAIL, BACK, card.id))
 
 
 def column(buttons: list[InlineKeyboardButton], *last: InlineKeyboardButton) -> InlineKeyboardMarkup:
@@ -41,7 +40,7 @@ def column(buttons: list[InlineKeyboardButton], *last: InlineKeyboardButton) -> 
 
 
 async def ask(
-    staff: Staff,
+    reply: Reply,
     kind: str,
     card: OrderCard,
     *,
@@ -52,11 +51,11 @@ async def ask(
     **state: Any,
 ) -> None:
     """Put the question in place of the card, open the keyboard for a typed answer, remember the flow."""
-    await staff.show(question, markup)
-    sent = await send_prompt(staff, prompt, placeholder)
-    tapped = staff.query.message if staff.query is not None else None
+    await reply.show(question, markup)
+    sent = await send_prompt(reply, prompt, placeholder)
+    tapped = reply.query.message if reply.query is not None else None
     await start_flow(
-        staff,
+        reply,
         kind,
         order_id=card.id,
         version=card.version,
@@ -66,8 +65,8 @@ async def ask(
     )
 
 
-async def send_prompt(staff: Staff, text: str, placeholder: str) -> Message:
-    chat = staff.update.effective_chat
+async def send_prompt(reply: Reply, text: str, placeholder: str) -> Message:
+    chat = reply.update.effective_chat
     assert chat is not None
     return await chat.send_message(
         text,
@@ -76,21 +75,21 @@ async def send_prompt(staff: Staff, text: str, placeholder: str) -> Message:
     )
 
 
-async def leave_flow(staff: Staff, order_id: int, *kinds: str) -> dict[str, Any]:
+async def leave_flow(reply: Reply, order_id: int, *kinds: str) -> dict[str, Any]:
     """End the person's conversation about this order (of one of `kinds`, any if none), if one is under way."""
-    state = await flow(staff)
+    state = await flow(reply)
     if state.get("order_id") != order_id or (kinds and state.get("kind") not in kinds):
         return {}
-    await end_flow(staff)
+    await end_flow(reply)
     if not state.get("answered"):  # a prompt the person replied to stays, or their reply would quote nothing
-        await drop_message(staff, state.get("prompt_id"))
+        await drop_message(reply, state.get("prompt_id"))
     return state
 
 
-async def drop_message(staff: Staff, message_id: object) -> None:
+async def drop_message(reply: Reply, message_id: object) -> None:
     """Delete a message of ours that has done its job; one already gone or too old is left alone."""
-    chat = staff.update.effective_chat
+    chat = reply.update.effective_chat
     if chat is None or not isinstance(message_id, int):
         return
     with contextlib.suppress(TelegramError):
-        await staff.update.get_bot().delete_message(chat.id, message_id)
+        await reply.update.get_bot().delete_message(chat.id, message_id)

@@ -8,16 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
 
-from telegram import InputFile, Update
+from telegram import InputFile
 from telegram.constants import ChatAction, ParseMode
-from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot.export import ExportRow, registry_workbook
-from bot.handlers.registry_filters import RegistryFilters, load_filters, may_choose_whose
-from bot.handlers.registry_view import local_day, search_mark
-from bot.staff import Staff, for_staff
+from bot.handlers.registry.filters import RegistryFilters, load_filters, may_choose_whose
+from bot.handlers.registry.view import local_day, search_mark
+from bot.staff import Reply
+from bot.workbook import ExportRow, registry_workbook
 from core import use_cases as uc
 from core.views import OrderPage, OrderRow
 from templates import language, render_plain
@@ -28,53 +26,52 @@ BATCH = 100  # the most the core gives in one page
 CENT = Decimal("0.01")
 
 
-@for_staff
-async def export_command(staff: Staff) -> None:
+async def export_command(reply: Reply) -> None:
     """/export: what the person's registry shows (its filters, never a search typed since); a search has its button."""
-    await send_export(staff, replace(await load_filters(staff), search=""))
+    await send_export(reply, replace(await load_filters(reply), search=""))
 
 
-async def export_found(staff: Staff, mark: str) -> None:
+async def export_found(reply: Reply, mark: str) -> None:
     """The export button under a search: what that search found, unless another search has been typed since."""
-    chosen = await load_filters(staff)
+    chosen = await load_filters(reply)
     if not chosen.search or search_mark(chosen.search) != mark:
-        await staff.answer(staff.text("bot/registry/search_gone.html.j2"), alert=True)
+        await reply.answer(reply.text("bot/registry/search_gone.html.j2"), alert=True)
         return
-    await staff.answer()
-    await send_export(staff, chosen)
+    await reply.answer()
+    await send_export(reply, chosen)
 
 
-async def send_export(staff: Staff, chosen: RegistryFilters) -> None:
+async def send_export(reply: Reply, chosen: RegistryFilters) -> None:
     """Every order the filters match, all pages, as a spreadsheet with a caption."""
-    first, rows = await all_rows(staff, chosen)
-    whose = may_choose_whose(staff)
+    first, rows = await all_rows(reply, chosen)
+    whose = may_choose_whose(reply)
     if not rows:
-        await staff.send(staff.text("bot/registry/export_nothing.html.j2", filters=chosen, whose=whose))
+        await reply.send(reply.text("bot/registry/export_nothing.html.j2", filters=chosen, whose=whose))
         return
-    chat = staff.update.effective_chat
+    chat = reply.update.effective_chat
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)  # a long registry takes a moment
-    title, *headers = render_plain("bot/registry/export_columns.html.j2", lang=staff.lang).splitlines()
-    stage_name = namer(STAGES, translations(language(staff.lang)).gettext)
-    exported = [export_row(row, time_zone=staff.person.time_zone, stage_name=stage_name) for row in rows]
+    title, *headers = render_plain("bot/registry/export_columns.html.j2", lang=reply.lang).splitlines()
+    stage_name = namer(STAGES, translations(language(reply.lang)).gettext)
+    exported = [export_row(row, time_zone=reply.person.time_zone, stage_name=stage_name) for row in rows]
     workbook = registry_workbook(exported, headers=headers, title=title)
-    today = local_day(staff.services.now(), staff.person.time_zone)
+    today = local_day(reply.services.now(), reply.person.time_zone)
     await chat.send_document(
         InputFile(workbook, filename=f"orders-{today.isoformat()}.xlsx"),
-        caption=staff.text("bot/registry/export_caption.html.j2", page=first, filters=chosen, whose=whose),
+        caption=reply.text("bot/registry/export_caption.html.j2", page=first, filters=chosen, whose=whose),
         parse_mode=ParseMode.HTML,
     )
 
 
-async def all_rows(staff: Staff, chosen: RegistryFilters) -> tuple[OrderPage, list[OrderRow]]:
+async def all_rows(reply: Reply, chosen: RegistryFilters) -> tuple[OrderPage, list[OrderRow]]:
     """Every row the filters match, page after page; the first page carries the count and totals."""
-    order_filter = chosen.order_filter(staff)
+    order_filter = chosen.order_filter(reply)
     pages: list[OrderPage] = []
     while not pages or pages[-1].has_next:
         pages.append(
             await uc.list_orders(
-                staff.services.db,
-                viewer_id=staff.person.id,
+                reply.services.db,
+                viewer_id=reply.person.id,
                 filters=order_filter,
                 offset=len(pages) * BATCH,
                 limit=BATCH,
@@ -97,7 +94,3 @@ def export_row(row: OrderRow, *, time_zone: str, stage_name: Callable[[object], 
         total=row.total.amount.quantize(CENT),
         currency=row.total.currency,
     )
-
-
-def handlers() -> list[BaseHandler[Update, Any, Any]]:
-    return [CommandHandler("export", export_command, filters=filters.ChatType.PRIVATE)]

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any
 
+from bot.callbacks import Tap
 from bot.drafts import FLOW, end_flow, put_section
-from bot.handlers.cards import act_and_show, on_action, order_button, show_card, show_fresh
-from bot.handlers.moves import CONFIRMED, confirm_first, needs_confirmation
-from bot.handlers.order_prompts import ask, back_button, column, drop_message, leave_flow, send_prompt
-from bot.handlers.text import on_flow
-from bot.staff import Staff
+from bot.handlers.card.moves import CONFIRMED, confirm_first, needs_confirmation
+from bot.handlers.card.prompts import ask, back_button, column, drop_message, leave_flow, send_prompt
+from bot.handlers.card.screen import act_and_show, order_button, show_card, show_fresh
+from bot.staff import Reply
 from core import use_cases as uc
 from core.errors import DomainError, ErrorCode
 from core.models import Decision
@@ -32,91 +32,91 @@ CLEAR_NOTE = frozenset({"-", "—", "–"})  # the other typed answers of this f
 RETYPE = frozenset({ErrorCode.REASON_REQUIRED, ErrorCode.TEXT_EMPTY, ErrorCode.TEXT_TOO_LONG})
 
 
-@on_action(Action.NOTE)
-async def note(staff: Staff, card: OrderCard, action: str, _args: tuple[str, ...]) -> None:
+async def note(reply: Reply, card: OrderCard, action: str, _tap: Tap) -> None:
     """Ask for the order's note (what the customer said that the lines do not); typed, like a reason."""
-    await ask_reason(staff, card, action)
+    await ask_reason(reply, card, action)
 
 
-@on_action(Action.CANCEL, Action.REJECT, Action.RETURN)
-async def decide(staff: Staff, card: OrderCard, action: str, args: tuple[str, ...]) -> None:
+async def decide(reply: Reply, card: OrderCard, action: str, tap: Tap) -> None:
     """Ask why (a cancel from execution first asks whether to cancel at all); a common reason's button decides."""
+    args = tap.args
     confirmed = args[:1] == (CONFIRMED,)
     if needs_confirmation(card, action) and not confirmed:
-        await confirm_first(staff, card, action)
+        await confirm_first(reply, card, action)
         return
     args = args[1:] if confirmed else args
     if not args:
-        await ask_reason(staff, card, action, confirmed=confirmed)
+        await ask_reason(reply, card, action, confirmed=confirmed)
         return
     if action != Action.CANCEL or args[0] not in QUICK_REASONS:
-        await staff.answer(staff.text("bot/button_unknown.html.j2"), alert=True)
+        await reply.answer(reply.text("bot/button_unknown.html.j2"), alert=True)
         return
-    reason = quick_reason(staff, args[0])
-    await act_and_show(staff, card, decision(staff, card.id, action, reason, version=card.version), action)
-    await leave_flow(staff, card.id, REASON)
+    reason = quick_reason(reply, args[0])
+    await act_and_show(reply, card, decision(reply, card.id, action, reason, version=card.version), action)
+    await leave_flow(reply, card.id, REASON)
 
 
-async def ask_reason(staff: Staff, card: OrderCard, action: str, *, confirmed: bool = False) -> None:
+async def ask_reason(reply: Reply, card: OrderCard, action: str, *, confirmed: bool = False) -> None:
     """The question in place of the card, with the common reasons of a cancel, and the keyboard open."""
     offered = QUICK_REASONS if action == Action.CANCEL else ()
     said = (CONFIRMED,) if confirmed else ()  # a reason's button keeps the confirmation given before it
-    quick = [order_button(staff, card, action, *said, which, label=quick_reason(staff, which)) for which in offered]
+    quick = [
+        order_button(reply.recipient, card, action, *said, which, label=quick_reason(reply, which)) for which in offered
+    ]
     await ask(
-        staff,
+        reply,
         REASON,
         card,
-        question=staff.text("bot/details/reason_question.html.j2", card=card, action=action),
-        markup=column(quick, back_button(staff, card)),
-        prompt=staff.text("bot/details/reason_prompt.html.j2", number=card.number, action=action),
-        placeholder=render_plain("bot/details/placeholder.html.j2", lang=staff.lang, which=action),
+        question=reply.text("bot/details/reason_question.html.j2", card=card, action=action),
+        markup=column(quick, back_button(reply, card)),
+        prompt=reply.text("bot/details/reason_prompt.html.j2", number=card.number, action=action),
+        placeholder=render_plain("bot/details/placeholder.html.j2", lang=reply.lang, which=action),
         action=action,
         number=card.number,
     )
 
 
-@on_flow(REASON)
-async def reason_typed(staff: Staff, text: str, state: dict[str, Any]) -> None:
+async def reason_typed(reply: Reply, text: str, state: dict[str, Any]) -> None:
     """The typed reason: decide with it, or say what to type and keep asking."""
     order_id, version, action = state.get("order_id"), state.get("version"), str(state.get("action"))
     if not isinstance(order_id, int) or not isinstance(version, int) or action not in (*TYPED, *VOTES):
-        await end_flow(staff)
-        await staff.send(staff.text("bot/not_understood.html.j2"))
+        await end_flow(reply)
+        await reply.send(reply.text("bot/not_understood.html.j2"))
         return
     try:
-        updated = await decision(staff, order_id, action, text, version=version)
+        updated = await decision(reply, order_id, action, text, version=version)
     except DomainError as refusal:
         if refusal.code in RETYPE:
-            await ask_again(staff, state, refusal)
+            await ask_again(reply, state, refusal)
             return
-        await end_flow(staff)
+        await end_flow(reply)
         if refusal.code is not ErrorCode.STALE_ORDER:
             raise
-        await drop_message(staff, state.get("question_id"))
-        await show_fresh(staff, order_id, since=version, new=True)
+        await drop_message(reply, state.get("question_id"))
+        await show_fresh(reply, order_id, since=version, new=True)
         return
-    await end_flow(staff)
-    await drop_message(staff, state.get("question_id"))
-    await show_card(staff, updated, new=True)
+    await end_flow(reply)
+    await drop_message(reply, state.get("question_id"))
+    await show_card(reply, updated, new=True)
 
 
-async def ask_again(staff: Staff, state: dict[str, Any], refusal: DomainError) -> None:
+async def ask_again(reply: Reply, state: dict[str, Any], refusal: DomainError) -> None:
     """What was wrong and what to type, with the keyboard open again."""
     action = str(state.get("action"))
-    prompt = staff.text("bot/details/reason_prompt.html.j2", number=state.get("number"), action=action)
-    placeholder = render_plain("bot/details/placeholder.html.j2", lang=staff.lang, which=action)
-    sent = await send_prompt(staff, f"{error_message(refusal, lang=staff.lang)}\n\n{prompt}", placeholder)
-    await put_section(staff, FLOW, {**state, "prompt_id": sent.message_id})
+    prompt = reply.text("bot/details/reason_prompt.html.j2", number=state.get("number"), action=action)
+    placeholder = render_plain("bot/details/placeholder.html.j2", lang=reply.lang, which=action)
+    sent = await send_prompt(reply, f"{error_message(refusal, lang=reply.lang)}\n\n{prompt}", placeholder)
+    await put_section(reply, FLOW, {**state, "prompt_id": sent.message_id})
 
 
-def decision(staff: Staff, order_id: int, action: str, reason: str, *, version: int) -> Awaitable[OrderCard]:
+def decision(reply: Reply, order_id: int, action: str, reason: str, *, version: int) -> Awaitable[OrderCard]:
     """The core's verb for the decision: a cancel, or an approver's vote."""
-    db, now = staff.services.db, staff.services.now()
+    db, now = reply.services.db, reply.services.now()
     if action == Action.NOTE:
         cleared = reason.strip() in CLEAR_NOTE  # Telegram sends no empty message: a dash says "nothing"
         return uc.set_note(
             db,
-            actor_id=staff.person.id,
+            actor_id=reply.person.id,
             order_id=order_id,
             note="" if cleared else reason,
             now=now,
@@ -124,11 +124,11 @@ def decision(staff: Staff, order_id: int, action: str, reason: str, *, version: 
         )
     if action == Action.CANCEL:
         return uc.cancel(
-            db, actor_id=staff.person.id, order_id=order_id, reason=reason, now=now, expected_version=version
+            db, actor_id=reply.person.id, order_id=order_id, reason=reason, now=now, expected_version=version
         )
     return uc.vote(
         db,
-        actor_id=staff.person.id,
+        actor_id=reply.person.id,
         order_id=order_id,
         decision=VOTES[Action(action)],
         comment=reason,
@@ -137,6 +137,6 @@ def decision(staff: Staff, order_id: int, action: str, reason: str, *, version: 
     )
 
 
-def quick_reason(staff: Staff, which: str) -> str:
+def quick_reason(reply: Reply, which: str) -> str:
     """A common reason, as its button reads and as it is written down."""
-    return render_plain("bot/details/quick_reason.html.j2", lang=staff.lang, which=which)
+    return render_plain("bot/details/quick_reason.html.j2", lang=reply.lang, which=which)

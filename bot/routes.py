@@ -1,0 +1,108 @@
+"""Where every update goes: commands, buttons by their prefix, a card's actions, conversations, free text.
+
+Commands and buttons are routed by python-telegram-bot itself (a `CommandHandler` per command, a
+`CallbackQueryHandler` per prefix of `bot.callbacks.Prefix`), tried in the order of `handlers()`.
+Two tables are our own, each for a reason PTB's routing does not cover:
+- `CARD_MOVES` and `CARD_ACTIONS`: the action is the third part of a card button's data, after the
+  order and the version the card showed. A move goes straight to the core's verb with that version
+  (the core re-checks the version and the right); any other action first reads the card and checks
+  both (`card_taps`), since what it shows depends on the card.
+- `FLOWS` and `TEXT_CLAIMS`: a conversation's state is kept in the database (`bot.drafts`), not in
+  PTB's ConversationHandler, which keeps it in the process's memory (or its own persistence file):
+  with several replicas behind one webhook, a person's next message may reach another process. So
+  typed text goes to the step function of the flow kind stored in the person's draft, and with no
+  flow under way to the first claim, in this order, that takes text of that shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.callbacks import Prefix
+from bot.handlers import start, text
+from bot.handlers.card import decisions, details, lines, moves, screen, terms, views
+from bot.handlers.card.screen import ActionHandler, Move
+from bot.handlers.registering import conversation, quick, state
+from bot.handlers.registry import browse, export
+from bot.handlers.registry import view as registry_view
+from bot.handlers.text import FlowStep, TextClaim
+from bot.staff import ReplyHandler, for_staff
+from core.policy import Action
+
+# The one-tap moves of a card: made at once against the button's version (the core re-checks it and the right).
+CARD_MOVES: dict[str, Move] = dict.fromkeys(moves.ONE_TAP, moves.move)
+
+# What the other buttons of a card do, by the action the button names, once the card is read and checked.
+CARD_ACTIONS: dict[str, ActionHandler] = {
+    Action.CANCEL: decisions.decide,
+    Action.REJECT: decisions.decide,
+    Action.RETURN: decisions.decide,
+    Action.NOTE: decisions.note,
+    Action.SET_TERMS: terms.contract_and_terms,
+    Action.HISTORY: views.history,
+    Action.PROGRESS: views.progress,
+    Action.ADD_LINE: conversation.add_line_action,
+    Action.EDIT_LINES: lines.edit_lines,
+    "page": screen.page,
+    "card": screen.refresh,
+}
+
+# The conversation under way (its kind, kept in the person's draft) -> what typed text does in it.
+FLOWS: dict[str, FlowStep] = {
+    state.NEW: conversation.typed,
+    state.LINE: lines.line_typed,
+    decisions.REASON: decisions.reason_typed,
+    terms.TERMS: terms.contract_number_typed,
+    browse.COUNTERPARTY_FLOW: browse.counterparty_typed,
+}
+
+# With no conversation under way, typed text goes to the first of these that takes it.
+TEXT_CLAIMS: tuple[TextClaim, ...] = (quick.quick_entry, browse.typed_number)
+
+
+def command(name: str, handler: ReplyHandler, *, private: bool = False) -> CommandHandler[Any, None]:
+    """A command of staff only (strangers are refused politely); `private` ones only in a private chat."""
+    return CommandHandler(name, for_staff(handler), filters=filters.ChatType.PRIVATE if private else None)
+
+
+def tap(prefix: Prefix, handler: ReplyHandler, *first: str) -> CallbackQueryHandler[Any, None]:
+    """The buttons whose data starts with `prefix` (and `first`, if given), for staff only."""
+    return CallbackQueryHandler(for_staff(handler), pattern=prefix.pattern(*first))
+
+
+def handlers() -> list[BaseHandler[Update, Any, Any]]:
+    """Every handler, in the order PTB tries them; what none takes ends with `anything_else`."""
+    return [
+        CommandHandler("start", start.start),
+        command("help", start.help_command),
+        command("cancel", start.cancel_command),
+        command("invite", start.invite_command),
+        command("order", screen.order_command),
+        command("new", conversation.new_command),
+        command("orders", browse.orders_command, private=True),
+        command("find", browse.find_command, private=True),
+        command("export", export.export_command, private=True),
+        tap(Prefix.ORDER, screen.card_taps(CARD_ACTIONS, CARD_MOVES)),
+        tap(Prefix.DETAIL, details.detail_tap),
+        tap(Prefix.LINES, lines.line_tap),
+        tap(Prefix.NEW, conversation.tapped),
+        tap(Prefix.REGISTRY, browse.page_tap, registry_view.PAGE),
+        tap(Prefix.REGISTRY, browse.open_tap, registry_view.OPEN),
+        tap(Prefix.REGISTRY, browse.menu_tap, registry_view.MENU),
+        tap(Prefix.REGISTRY, browse.stage_tap, registry_view.STAGE),
+        tap(Prefix.REGISTRY, browse.period_tap, registry_view.PERIOD),
+        tap(Prefix.REGISTRY, browse.whose_tap, registry_view.WHOSE),
+        tap(Prefix.REGISTRY, browse.counterparty_tap, registry_view.COUNTERPARTY),
+        tap(Prefix.REGISTRY, browse.export_found_tap, registry_view.EXPORT_FOUND),
+        tap(Prefix.REGISTRY, browse.reset_tap, registry_view.RESET),
+        tap(Prefix.REGISTRY, browse.back_tap, registry_view.BACK),
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
+            for_staff(text.typed_texts(FLOWS, TEXT_CLAIMS)),
+        ),
+        MessageHandler(filters.ALL, for_staff(text.anything_else)),
+        CallbackQueryHandler(for_staff(text.anything_else)),
+    ]
