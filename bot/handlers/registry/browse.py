@@ -49,12 +49,7 @@ MAX_SEARCH = 100
 
 async def orders_command(reply: Reply) -> None:
     """/orders: the first page of the registry with the person's filters (a search is left behind)."""
-    await end_own_flow(reply)
-    chosen = await load_filters(reply)
-    if chosen.search:
-        chosen = replace(chosen, search="")
-        await save_filters(reply, chosen)
-    await show_page(reply, chosen)
+    await registry_with_filters(reply)
 
 
 async def find_command(reply: Reply) -> None:
@@ -190,6 +185,11 @@ async def reset_tap(reply: Reply) -> None:
 
 async def back_tap(reply: Reply) -> None:
     """From a menu or a search back to the registry with its filters."""
+    await registry_with_filters(reply)
+
+
+async def registry_with_filters(reply: Reply) -> None:
+    """The registry's page with the person's filters; a search on screen is left behind."""
     await end_own_flow(reply)
     chosen = await load_filters(reply)
     if chosen.search:
