@@ -10,7 +10,7 @@ from alembic.util import CommandError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from cli import db_commands, demo, orders, people, run_commands
+from cli import db_commands, demo, jobs, notifications, orders, people, run_commands
 from cli.common import Subparsers, UsageError, lang_of
 from core.errors import DomainError
 from templates import error_message
@@ -19,6 +19,8 @@ from templates import error_message
 MODULES: Sequence[Callable[[Subparsers], None]] = (
     db_commands.register,
     demo.register,
+    jobs.register,
+    notifications.register,
     orders.register,
     people.register,
     run_commands.register,

@@ -12,6 +12,7 @@ from core.models.base import Base
 from core.models.catalogue import Counterparty, Item, ItemOption, Price, PriceList, StockBalance
 from core.models.contracts import Contract, ContractKind, PaymentBasis, PaymentInstalment, PaymentTerms
 from core.models.journal import Activity, OutboxEvent
+from core.models.notifications import NoticeStatus, Notification, Watch
 from core.models.orders import Counter, Order, OrderLine, ProductionState
 from core.models.people import Draft, Invite, Person, PersonRole
 
@@ -30,6 +31,8 @@ __all__ = [
     "Invite",
     "Item",
     "ItemOption",
+    "NoticeStatus",
+    "Notification",
     "Order",
     "OrderApprovalStep",
     "OrderLine",
@@ -44,4 +47,5 @@ __all__ = [
     "ProductionState",
     "StepState",
     "StockBalance",
+    "Watch",
 ]

@@ -31,6 +31,8 @@ class Person(Base):
     quiet_from: Mapped[time | None] = mapped_column(Time)
     quiet_to: Mapped[time | None] = mapped_column(Time)
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Event kinds (`core.events`) the person chose not to hear of; decisions waiting for them still come.
+    muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     # Loaded only where the person acts (`roles_loaded`): the people an order merely names

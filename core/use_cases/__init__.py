@@ -15,6 +15,20 @@ from core.use_cases.invites import accept_invite, create_invite
 from core.use_cases.lines import LineInput, add_line, remove_line, update_line
 from core.use_cases.moves import archive, cancel, move_stage
 from core.use_cases.notes import set_note
+from core.use_cases.notifications import (
+    claim_due,
+    fan_out,
+    list_notifications,
+    mark_failed,
+    mark_sent,
+    mark_unreachable,
+    person_wrote_again,
+    release_held,
+    retry,
+    retry_later,
+    unwatch,
+    watch,
+)
 from core.use_cases.people import add_person, grant_role, identify, list_people, revoke_role, set_approval_limit
 from core.use_cases.queries import OrderFilter, get_order, list_orders, order_history
 from core.use_cases.requests import register_request
@@ -31,8 +45,10 @@ __all__ = [
     "add_person",
     "archive",
     "cancel",
+    "claim_due",
     "clear_draft",
     "create_invite",
+    "fan_out",
     "find_counterparties",
     "find_items",
     "get_order",
@@ -40,15 +56,23 @@ __all__ = [
     "identify",
     "item_offer",
     "list_contracts",
+    "list_notifications",
     "list_orders",
     "list_payment_terms",
     "list_people",
     "load_draft",
+    "mark_failed",
+    "mark_sent",
+    "mark_unreachable",
     "move_stage",
     "order_history",
+    "person_wrote_again",
     "quote_line",
     "register_request",
+    "release_held",
     "remove_line",
+    "retry",
+    "retry_later",
     "revoke_role",
     "save_draft",
     "set_approval_limit",
@@ -56,6 +80,8 @@ __all__ = [
     "set_note",
     "set_price",
     "submit_for_approval",
+    "unwatch",
     "update_line",
     "vote",
+    "watch",
 ]

@@ -1,0 +1,184 @@
+"""Who hears of an event, and when: the fan-out's rules, written once.
+
+Who:
+- the order's responsible manager and whoever registered it hear what happens to it;
+- the approvers whose step just opened hear that a decision waits for them (urgent): anyone with
+  the step's role, or only the person the step names, and never someone with a stake in the order
+  or beyond their amount limit (`core.policy.could_decide` decides, as it does for the vote);
+- those whose votes a restart voided hear that they must vote again (urgent);
+- the responsible manager hears urgently what needs them: a return for rework, an approved order
+  that cannot go to execution;
+- planners hear when an order reaches execution; watchers hear everything about their order;
+- the admin who made an invitation hears that it was used;
+- never the actor about their own act, nor anyone inactive, unreachable, without Telegram, or who
+  muted the kind (a decision waiting for them cannot be muted).
+
+When: at once, unless it is not urgent and the person's quiet hours (their local time, 21:00–08:00
+when they set none) have begun; then it is held until they end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.events import (
+    ApprovalCompleteBlocked,
+    ApprovalRestarted,
+    ApprovalStepOpened,
+    InviteUsed,
+    LineChanged,
+    OrderChanged,
+    OrderRegistered,
+    OrderRejected,
+    OrderReturned,
+    OrderSubmitted,
+    StageMoved,
+    StoredEvent,
+    VoteCast,
+)
+from core.models import Decision, Order, OrderApprovalStep, Person, PersonRole, StepState, Watch
+from core.models.people import roles_loaded
+from core.policy import could_decide
+from core.roles import Role
+from core.stages import Stage
+
+DEFAULT_QUIET_FROM = time(21, 0)
+DEFAULT_QUIET_TO = time(8, 0)
+FALLBACK_ZONE = "Europe/Moscow"
+
+
+class Purpose(StrEnum):
+    """Why a person hears of an event; the dispatcher renders by it."""
+
+    DECIDE = "decide"  # a step waits for their decision
+    REVOTE = "revote"  # their vote was voided by a change
+    OWN_ORDER = "own_order"  # they are responsible for the order or registered it
+    ACTION_NEEDED = "action_needed"  # their order waits for them (returned, blocked)
+    PLAN = "plan"  # an order reached execution: planners plan it
+    WATCHING = "watching"
+    INVITE = "invite"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person_id: int
+    purpose: Purpose
+    urgent: bool
+
+
+async def recipients(session: AsyncSession, event: StoredEvent) -> list[Recipient]:
+    """Everyone who hears of this event, each once (the most pressing reason wins), by the rules above."""
+    order = await session.get(Order, event.order_id) if event.order_id is not None else None
+    wanted = await _wanted(session, event, order)
+    chosen: dict[int, Recipient] = {}
+    for recipient in wanted:
+        current = chosen.get(recipient.person_id)
+        if current is None or (recipient.urgent and not current.urgent):
+            chosen[recipient.person_id] = recipient
+    chosen.pop(event.actor_id or 0, None)
+    people = await _people(session, chosen)
+    return [r for r in chosen.values() if r.person_id in people and hears(people[r.person_id], event.kind, r)]
+
+
+def hears(person: Person, kind: str, recipient: Recipient) -> bool:
+    """A person's own settings: active, reachable on Telegram, and not muting this kind."""
+    if not person.active or person.telegram_id is None or person.unreachable_since is not None:
+        return False
+    return recipient.purpose is Purpose.DECIDE or kind not in (person.muted_kinds or [])
+
+
+async def _wanted(session: AsyncSession, event: StoredEvent, order: Order | None) -> list[Recipient]:
+    fact = event.fact
+    if isinstance(fact, InviteUsed):
+        return [Recipient(fact.created_by_id, Purpose.INVITE, False)] if fact.created_by_id is not None else []
+    if order is None:
+        return []
+    owners = _owners(order)
+    watchers = [Recipient(p, Purpose.WATCHING, False) for p in await _watchers(session, order.id)]
+    if isinstance(fact, OrderRegistered):
+        return [Recipient(order.responsible_id, Purpose.OWN_ORDER, False)]
+    if isinstance(fact, LineChanged | OrderChanged | OrderSubmitted | StageMoved | OrderRejected):
+        planners = await _planners(session) if isinstance(fact, StageMoved) and fact.target == Stage.EXECUTION else []
+        return [*owners, *watchers, *planners]
+    if isinstance(fact, VoteCast):
+        # A rejection or a return is told by the stage move that follows it.
+        return [*owners, *watchers] if fact.decision == Decision.APPROVE else []
+    if isinstance(fact, OrderReturned | ApprovalCompleteBlocked):
+        return [Recipient(order.responsible_id, Purpose.ACTION_NEEDED, True), *owners, *watchers]
+    if isinstance(fact, ApprovalStepOpened):
+        return await _approvers(session, order, fact)
+    if isinstance(fact, ApprovalRestarted):
+        return [*(Recipient(p, Purpose.REVOTE, True) for p in fact.voided_voters), *owners, *watchers]
+    return watchers
+
+
+def _owners(order: Order) -> list[Recipient]:
+    return [Recipient(p, Purpose.OWN_ORDER, False) for p in {order.responsible_id, order.author_id}]
+
+
+async def _watchers(session: AsyncSession, order_id: int) -> list[int]:
+    return list(await session.scalars(select(Watch.person_id).where(Watch.order_id == order_id)))
+
+
+async def _planners(session: AsyncSession) -> list[Recipient]:
+    found = await session.scalars(select(PersonRole.person_id).where(PersonRole.role == Role.PLANNER))
+    return [Recipient(p, Purpose.PLAN, False) for p in found]
+
+
+async def _approvers(session: AsyncSession, order: Order, fact: ApprovalStepOpened) -> list[Recipient]:
+    """Those who would decide the step that opened, as the vote itself would judge them."""
+    step = await session.get(OrderApprovalStep, fact.step_id) if fact.step_id is not None else None
+    if step is None or step.order_id != order.id or step.state != StepState.PENDING:
+        return []  # decided or closed before the fan-out came to it: nothing waits any more
+    steps = list(
+        await session.scalars(
+            select(OrderApprovalStep).where(
+                OrderApprovalStep.order_id == order.id, OrderApprovalStep.round == step.round
+            )
+        )
+    )
+    candidates = select(Person).options(roles_loaded()).where(Person.active)
+    if step.person_id is not None:
+        candidates = candidates.where(Person.id == step.person_id)
+    else:
+        candidates = candidates.join(PersonRole).where(PersonRole.role == step.role)
+    people = (await session.scalars(candidates)).unique()
+    return [Recipient(p.id, Purpose.DECIDE, True) for p in people if could_decide(p, order, steps, step)]
+
+
+async def _people(session: AsyncSession, chosen: Iterable[int]) -> dict[int, Person]:
+    ids = list(chosen)
+    if not ids:
+        return {}
+    return {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}
+
+
+def quiet_until(now: datetime, *, time_zone: str, quiet_from: time | None, quiet_to: time | None) -> datetime | None:
+    """When the person's quiet hours end, if `now` falls within them; None when they may be told now."""
+    start, end = quiet_from or DEFAULT_QUIET_FROM, quiet_to or DEFAULT_QUIET_TO
+    if start == end:
+        return None
+    local = now.astimezone(_zone(time_zone))
+    clock = local.time().replace(tzinfo=None)
+    overnight = start > end
+    inside = (clock >= start or clock < end) if overnight else (start <= clock < end)
+    if not inside:
+        return None
+    ends = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if ends <= local:
+        ends = (local + timedelta(days=1)).replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    return ends.astimezone(now.tzinfo)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(FALLBACK_ZONE)
