@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import contextlib
+import signal
 
 from sandbox.emulator import DEFAULT_BOT_NAME, DEFAULT_BOT_USERNAME
 from sandbox.server import RunningSandbox, serve_forever
@@ -21,9 +22,20 @@ def main(argv: list[str] | None = None) -> None:
     def announce(running: RunningSandbox) -> None:
         print(running.base_url, flush=True)  # one line, so a script can read the address
 
+    async def serve_until_stopped() -> None:
+        # Explicit handlers, because a process started in the background inherits SIGINT ignored,
+        # and Python then never raises KeyboardInterrupt: Ctrl+C and SIGTERM must stop it all the same.
+        server = asyncio.ensure_future(serve_forever(args.host, args.port, on_ready=announce, strict=args.strict,
+                                                     bot_first_name=args.bot_name, bot_username=args.bot_username))
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signum, server.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await server
+
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(args.host, args.port, on_ready=announce, strict=args.strict,
-                                  bot_first_name=args.bot_name, bot_username=args.bot_username))
+        asyncio.run(serve_until_stopped())
 
 
 if __name__ == "__main__":
