@@ -1,10 +1,10 @@
 """What people must hear of: the outbox's events as typed past-tense facts.
 
-Each fact has a `kind` (the outbox row's `kind`) and turns into the row's JSON payload and back.
-`from_payload` also reads the dicts the use cases write today through `core.journal.announce`
-(a return or a rejection is a stage change there), so stored events keep their meaning when the
-call sites move to these classes. A kind nobody knows becomes `UnknownEvent`, never an error: an
-old or newer replica's event must not stop the fan-out.
+Each fact has a `kind` (the outbox row's `kind`, an `EventKind`) and turns into the row's JSON
+payload and back. The use cases write them through `core.journal.announce`. `from_payload` also
+reads the shapes stored before the facts were typed (a return or a rejection was a stage change
+then), so old rows keep their meaning. A kind nobody knows becomes `UnknownEvent`, never an error:
+an old or newer replica's event must not stop the fan-out.
 
 Which order and who acted are the outbox row's own columns (`StoredEvent`), not the fact's.
 """
@@ -16,15 +16,32 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any, ClassVar
 
-from core.journal import EventKind
 from core.stages import Stage
 
-# Kinds that today's call sites do not write yet; the later conversion writes them.
-ORDER_RETURNED = "order.returned"
-ORDER_REJECTED = "order.rejected"
-INVITE_USED = "invite.used"
+
+class EventKind(StrEnum):
+    """The outbox row's `kind` of each fact. Stored in rows and muted by people: never rename one."""
+
+    ORDER_REGISTERED = "order.registered"
+    ORDER_CHANGED = "order.changed"
+    ORDER_SUBMITTED = "order.submitted"
+    ORDER_STAGE_CHANGED = "order.stage_changed"
+    ORDER_RETURNED = "order.returned"
+    ORDER_REJECTED = "order.rejected"
+    APPROVAL_STEP_OPENED = "approval.step_opened"
+    APPROVAL_VOTED = "approval.voted"
+    APPROVAL_COMPLETE_BLOCKED = "approval.complete_blocked"
+    APPROVAL_RESTARTED = "approval.restarted"
+    INVITE_USED = "invite.used"
+
+
+# Plain names for the kinds other modules know them by.
+ORDER_RETURNED = EventKind.ORDER_RETURNED.value
+ORDER_REJECTED = EventKind.ORDER_REJECTED.value
+INVITE_USED = EventKind.INVITE_USED.value
 LINE_CHANGES = frozenset({"line_added", "line_updated", "line_removed"})
 
 
@@ -47,15 +64,20 @@ class OrderRegistered(Event):
 
 @dataclass(frozen=True)
 class OrderChanged(Event):
-    """Terms or a note changed (`change` is the journal's ActivityKind)."""
+    """Terms or a note changed (`change` is the journal's ActivityKind); the total as it is now."""
 
     kind: ClassVar[str] = EventKind.ORDER_CHANGED.value
     change: str = ""
+    total: Decimal | None = None
+    currency: str = "RUB"
 
 
 @dataclass(frozen=True)
 class LineChanged(OrderChanged):
-    """A line was added, changed or removed."""
+    """A line was added, changed or removed: its position and item code."""
+
+    position: int | None = None
+    item: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,40 +102,53 @@ class ApprovalStepOpened(Event):
 
 @dataclass(frozen=True)
 class VoteCast(Event):
+    """An approver decided a step (`step_id`). A return or a rejection is written as its own fact instead."""
+
     kind: ClassVar[str] = EventKind.APPROVAL_VOTED.value
     decision: str = ""
+    step_id: int | None = None
     step: str = ""
+    role: str = ""
     comment: str = ""
 
 
 @dataclass(frozen=True)
 class StageMoved(Event):
+    """The order moved between stages; `automatic` when the route moved it, `reason` when one was given."""
+
     kind: ClassVar[str] = EventKind.ORDER_STAGE_CHANGED.value
     source: str = ""
     target: str = ""
     automatic: bool = False
+    reason: str = ""
 
     def to_payload(self) -> dict[str, Any]:
-        # Today's stored names: `from` and `to` (keywords in Python, so renamed here).
-        payload = {"from": self.source, "to": self.target, "automatic": self.automatic}
+        # Stored names: `from` and `to` (keywords in Python, so renamed here).
+        payload: dict[str, Any] = {"from": self.source, "to": self.target, "automatic": self.automatic}
+        if self.reason:
+            payload["reason"] = self.reason
         return {**payload, "number": self.number} if self.number is not None else payload
 
 
 @dataclass(frozen=True)
 class OrderReturned(Event):
-    """An approver sent the order back to `request` for rework."""
+    """An approver sent the order back to `request` for rework, deciding step `step_id`."""
 
-    kind: ClassVar[str] = ORDER_RETURNED
+    kind: ClassVar[str] = EventKind.ORDER_RETURNED.value
+    step_id: int | None = None
     step: str = ""
+    role: str = ""
     reason: str = ""
 
 
 @dataclass(frozen=True)
 class OrderRejected(Event):
-    """An approver rejected the order; it is cancelled."""
+    """An approver rejected the order, deciding step `step_id`; it is cancelled."""
 
-    kind: ClassVar[str] = ORDER_REJECTED
+    kind: ClassVar[str] = EventKind.ORDER_REJECTED.value
+    step_id: int | None = None
     step: str = ""
+    role: str = ""
     reason: str = ""
 
 
@@ -140,7 +175,7 @@ class ApprovalCompleteBlocked(Event):
 class InviteUsed(Event):
     """Someone joined through an admin's invitation."""
 
-    kind: ClassVar[str] = INVITE_USED
+    kind: ClassVar[str] = EventKind.INVITE_USED.value
     invite_id: int | None = None
     role: str = ""
     created_by_id: int | None = None
@@ -186,19 +221,20 @@ def from_payload(kind: str, payload: Mapping[str, Any]) -> Event:
 
 
 def _stage_changed(payload: Mapping[str, Any]) -> Event:
+    # Rows stored before returns and rejections were facts of their own: a vote's move carried its step.
     source, target = str(payload.get("from", "")), str(payload.get("to", ""))
     number = _text_or_none(payload.get("number"))
+    reason = str(payload.get("reason") or "")
     if source == Stage.APPROVAL and target == Stage.REQUEST and "step" in payload:
-        return OrderReturned(number=number, step=str(payload["step"]), reason=str(payload.get("reason") or ""))
+        return OrderReturned(number=number, step=str(payload["step"]), reason=reason)
     if source == Stage.APPROVAL and target == Stage.CANCELLED and "step" in payload:
-        return OrderRejected(number=number, step=str(payload["step"]), reason=str(payload.get("reason") or ""))
-    return StageMoved(number=number, source=source, target=target, automatic=bool(payload.get("automatic", False)))
+        return OrderRejected(number=number, step=str(payload["step"]), reason=reason)
+    automatic = bool(payload.get("automatic", False))
+    return StageMoved(number=number, source=source, target=target, automatic=automatic, reason=reason)
 
 
 def _order_changed(payload: Mapping[str, Any]) -> Event:
-    change = str(payload.get("change", ""))
-    kind = LineChanged if change in LINE_CHANGES else OrderChanged
-    return kind(number=_text_or_none(payload.get("number")), change=change)
+    return _simple(LineChanged if str(payload.get("change", "")) in LINE_CHANGES else OrderChanged)(payload)
 
 
 def _simple(cls: type[Event]) -> Callable[[Mapping[str, Any]], Event]:
@@ -248,9 +284,24 @@ _READERS: dict[str, Callable[[Mapping[str, Any]], Event]] = {
     EventKind.APPROVAL_STEP_OPENED.value: _simple(ApprovalStepOpened),
     EventKind.APPROVAL_VOTED.value: _simple(VoteCast),
     EventKind.ORDER_STAGE_CHANGED.value: _stage_changed,
-    ORDER_RETURNED: _simple(OrderReturned),
-    ORDER_REJECTED: _simple(OrderRejected),
+    EventKind.ORDER_RETURNED.value: _simple(OrderReturned),
+    EventKind.ORDER_REJECTED.value: _simple(OrderRejected),
     EventKind.APPROVAL_RESTARTED.value: _simple(ApprovalRestarted),
     EventKind.APPROVAL_COMPLETE_BLOCKED.value: _simple(ApprovalCompleteBlocked),
-    INVITE_USED: _simple(InviteUsed),
+    EventKind.INVITE_USED.value: _simple(InviteUsed),
 }
+
+
+PERSON_UNREACHABLE = "person.unreachable"
+
+
+@dataclass(frozen=True)
+class PersonUnreachable(Event):
+    """Telegram refused a notice to this person (they blocked the bot): the admins should know."""
+
+    kind: ClassVar[str] = PERSON_UNREACHABLE
+    person_id: int | None = None
+    person_name: str = ""
+
+
+_READERS[PERSON_UNREACHABLE] = _simple(PersonUnreachable)

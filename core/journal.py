@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.events import Event
+from core.events import EventKind as EventKind  # its old home: callers may still import it from here
 from core.models import Activity, Order, OutboxEvent
 
 
@@ -26,17 +29,6 @@ class ActivityKind(StrEnum):
     STAGE_MOVED = "stage_moved"
     CANCELLED = "cancelled"
     ARCHIVED = "archived"
-
-
-class EventKind(StrEnum):
-    ORDER_REGISTERED = "order.registered"
-    ORDER_CHANGED = "order.changed"
-    ORDER_SUBMITTED = "order.submitted"
-    ORDER_STAGE_CHANGED = "order.stage_changed"
-    APPROVAL_STEP_OPENED = "approval.step_opened"
-    APPROVAL_VOTED = "approval.voted"
-    APPROVAL_COMPLETE_BLOCKED = "approval.complete_blocked"
-    APPROVAL_RESTARTED = "approval.restarted"
 
 
 def record(
@@ -67,20 +59,25 @@ def record(
 
 def announce(
     session: AsyncSession,
+    fact: Event,
     *,
-    kind: EventKind,
     order: Order | None,
     actor_id: int | None,
     now: datetime,
-    payload: dict[str, Any] | None = None,
 ) -> OutboxEvent:
-    """Leave an event for the notification dispatcher; it commits or vanishes with the change."""
+    """Leave a fact for the notification fan-out; it commits or vanishes with the change.
+
+    The order's number is written into the fact here, so no call site can forget it; the order
+    and the actor are the outbox row's own columns.
+    """
+    if order is not None:
+        fact = dataclasses.replace(fact, number=order.number)
     event = OutboxEvent(
         created_at=now,
-        kind=kind,
+        kind=fact.kind,
         order_id=order.id if order is not None else None,
         actor_id=actor_id,
-        payload={"number": order.number, **(payload or {})} if order is not None else dict(payload or {}),
+        payload=fact.to_payload(),
     )
     session.add(event)
     return event

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import DomainError, ErrorCode
-from core.journal import ActivityKind, EventKind, announce, record
+from core.events import ApprovalCompleteBlocked, Event, StageMoved
+from core.journal import ActivityKind, announce, record
 from core.models import Contract, ContractKind, Order, OrderApprovalStep, OrderLine, StepState
 from core.models.base import summed
 from core.stages import Stage, Verb, transition
@@ -26,12 +27,16 @@ def change_stage(
     now: datetime,
     kind: ActivityKind = ActivityKind.STAGE_MOVED,
     details: dict[str, Any] | None = None,
+    fact: Event | None = None,
 ) -> None:
     """Make the stage table's move `verb`, journal it under the stage it left, and tell whoever cares.
 
     A move the table does not have from the order's stage is refused: no use case can bypass it.
     Whether the person may make it is the caller's question (`core.access.ensure_may_make`): the
     route itself moves an order on to execution.
+
+    What is told is a `StageMoved` (automatic, and why, as `details` say), unless the caller names
+    the `fact` this move is (a vote's return or rejection): one move, told once.
     """
     source = order.stage
     step = transition(verb, Stage(source))
@@ -49,14 +54,15 @@ def change_stage(
     )
     order.stage = target
     order.stage_changed_at = now
-    announce(
-        session,
-        kind=EventKind.ORDER_STAGE_CHANGED,
-        order=order,
-        actor_id=actor_id,
-        now=now,
-        payload={"from": source, "to": target.value, **(details or {})},
-    )
+    if fact is None:
+        said = details or {}
+        fact = StageMoved(
+            source=source,
+            target=target.value,
+            automatic=bool(said.get("automatic", False)),
+            reason=str(said.get("reason") or ""),
+        )
+    announce(session, fact, order=order, actor_id=actor_id, now=now)
 
 
 async def advance_when_approved(
@@ -74,14 +80,8 @@ async def advance_when_approved(
         return False
     blockers = await execution_blockers(session, order, steps, today=today)
     if blockers:
-        announce(
-            session,
-            kind=EventKind.APPROVAL_COMPLETE_BLOCKED,
-            order=order,
-            actor_id=actor_id,
-            now=now,
-            payload={"missing": blockers, "responsible_id": order.responsible_id},
-        )
+        blocked = ApprovalCompleteBlocked(missing=tuple(blockers), responsible_id=order.responsible_id)
+        announce(session, blocked, order=order, actor_id=actor_id, now=now)
         return False
     change_stage(session, order, Verb.START_EXECUTION, actor_id=actor_id, now=now, details={"automatic": True})
     return True

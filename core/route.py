@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import DomainError, ErrorCode
-from core.journal import ActivityKind, EventKind, announce, record
+from core.events import ApprovalRestarted, ApprovalStepOpened
+from core.journal import ActivityKind, announce, record
 from core.models import ApprovalRoute, Order, OrderApprovalStep, StepState
 
 
@@ -79,14 +80,8 @@ async def restart_round(
         now=now,
         details={"changed": list(changed), "round": order.approval_round, "steps": [s.title for s in fresh]},
     )
-    announce(
-        session,
-        kind=EventKind.APPROVAL_RESTARTED,
-        order=order,
-        actor_id=actor_id,
-        now=now,
-        payload={"changed": list(changed), "round": order.approval_round, "voided_voters": voters},
-    )
+    restarted = ApprovalRestarted(changed=tuple(changed), round=order.approval_round, voided_voters=tuple(voters))
+    announce(session, restarted, order=order, actor_id=actor_id, now=now)
     announce_open_steps(session, order, fresh, actor_id=actor_id, now=now)
     return fresh
 
@@ -108,18 +103,12 @@ def announce_open_steps(
 ) -> None:
     for step in steps:
         if step.state == StepState.PENDING:
-            announce(
-                session,
-                kind=EventKind.APPROVAL_STEP_OPENED,
-                order=order,
-                actor_id=actor_id,
-                now=now,
-                payload={
-                    "step_id": step.id,
-                    "step": step.title,
-                    "role": step.role,
-                    "person_id": step.person_id,
-                    "total": str(order.total_amount),
-                    "currency": order.currency,
-                },
+            opened = ApprovalStepOpened(
+                step_id=step.id,
+                step=step.title,
+                role=step.role,
+                person_id=step.person_id,
+                total=order.total_amount,
+                currency=order.currency,
             )
+            announce(session, opened, order=order, actor_id=actor_id, now=now)

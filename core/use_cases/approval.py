@@ -10,7 +10,8 @@ from core import validation
 from core.access import acting_person, already_done, ensure_may_make, order_for_change
 from core.db import Database
 from core.errors import Conflict, DomainError, ErrorCode, Forbidden
-from core.journal import ActivityKind, EventKind, announce, record
+from core.events import OrderRejected, OrderReturned, OrderSubmitted, VoteCast
+from core.journal import ActivityKind, announce, record
 from core.lifecycle import advance_when_approved, change_stage
 from core.models import ApprovalVote, Decision, Order, OrderApprovalStep, Person, StepState
 from core.policy import could_decide, votable_step
@@ -52,14 +53,7 @@ async def submit_for_approval(
             now=now,
             kind=ActivityKind.SUBMITTED,
             details={"total": str(order.total_amount), "steps": [s.title for s in steps]},
-        )
-        announce(
-            session,
-            kind=EventKind.ORDER_SUBMITTED,
-            order=order,
-            actor_id=actor.id,
-            now=now,
-            payload={"total": str(order.total_amount), "currency": order.currency},
+            fact=OrderSubmitted(total=order.total_amount, currency=order.currency),  # one fact: no stage move besides
         )
         announce_open_steps(session, order, steps, actor_id=actor.id, now=now)
         today = validation.local_today(now, actor.time_zone)
@@ -87,7 +81,7 @@ async def vote(
       round, once;
     - an approver with an amount limit decides no step of an order above it;
     - rejecting or returning needs a reason; a rejection cancels the order, a return sends it
-      back to `request` for rework;
+      back to `request` for rework; either is told once, as that fact (not also as a stage move);
     - the last approval moves the order to `execution` if contract and payment terms are there,
       otherwise the manager is told what is missing.
     """
@@ -107,16 +101,12 @@ async def vote(
         step.decided_at = now
         step.comment = reason
         session.add(ApprovalVote(step_id=step.id, person_id=actor.id, decision=decision, comment=reason, at=now))
-        announce(
-            session,
-            kind=EventKind.APPROVAL_VOTED,
-            order=order,
-            actor_id=actor.id,
-            now=now,
-            payload={"decision": decision.value, "step": step.title, "comment": reason or ""},
-        )
         if decision is Decision.APPROVE:
             step.state = StepState.APPROVED
+            approved = VoteCast(
+                decision=decision.value, step_id=step.id, step=step.title, role=step.role, comment=reason or ""
+            )
+            announce(session, approved, order=order, actor_id=actor.id, now=now)
             record(
                 session,
                 order,
@@ -133,6 +123,7 @@ async def vote(
             close_open_steps(steps, now=now)
             if decision is Decision.REJECT:
                 order.cancel_reason = reason
+            told = OrderRejected if decision is Decision.REJECT else OrderReturned
             change_stage(
                 session,
                 order,
@@ -141,6 +132,7 @@ async def vote(
                 now=now,
                 kind=ActivityKind.REJECTED if decision is Decision.REJECT else ActivityKind.RETURNED,
                 details={"step": step.title, "reason": reason},
+                fact=told(step_id=step.id, step=step.title, role=step.role, reason=reason or ""),
             )
         await session.flush()
         return await order_card(session, order, actor, steps=steps, now=now)

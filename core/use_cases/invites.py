@@ -12,6 +12,8 @@ from core import validation
 from core.access import acting_person
 from core.db import Database
 from core.errors import ErrorCode, Forbidden, NotFound
+from core.events import InviteUsed
+from core.journal import announce
 from core.models import Invite, Person, PersonRole
 from core.models.people import roles_loaded
 from core.roles import Role
@@ -51,7 +53,8 @@ async def accept_invite(
 ) -> PersonView:
     """Register the person who opened the link with its role (or add the role to staff already known).
 
-    Rules: the token exists, has not been used, and has not expired; it is used up at once.
+    Rules: the token exists, has not been used, and has not expired; it is used up at once;
+    the admin who made it is told who joined (an `InviteUsed` fact, the newcomer its actor).
     """
     name = validation.text(full_name, field="full_name", max_length=200)
     async with db.unit_of_work() as session:
@@ -78,5 +81,13 @@ async def accept_invite(
             person.role_rows.append(PersonRole(role=invite.role))
         await session.flush()
         invite.used_by_id, invite.used_at = person.id, now
+        joined = InviteUsed(
+            invite_id=invite.id,
+            role=invite.role,
+            created_by_id=invite.created_by_id,
+            person_id=person.id,
+            person_name=person.full_name,
+        )
+        announce(session, joined, order=None, actor_id=person.id, now=now)
     db.identities.forget(telegram_id)  # staff already known may have gained a role
     return person_view(person)

@@ -14,7 +14,8 @@ from core import validation
 from core.access import acting_person, ensure_may_edit, order_for_change
 from core.db import Database
 from core.errors import DomainError, ErrorCode, Forbidden, NotFound
-from core.journal import ActivityKind, EventKind, announce, record
+from core.events import LineChanged
+from core.journal import ActivityKind, announce, record
 from core.models import Item, Order, OrderLine, Person
 from core.models.catalogue import with_options
 from core.money import round_money
@@ -76,14 +77,7 @@ async def add_line(
         order.lines.append(line)
         _retotal(order)
         record(session, order, kind=ActivityKind.LINE_ADDED, actor_id=actor.id, now=now, details=_line_details(line))
-        announce(
-            session,
-            kind=EventKind.ORDER_CHANGED,
-            order=order,
-            actor_id=actor.id,
-            now=now,
-            payload={"change": ActivityKind.LINE_ADDED.value},
-        )
+        announce(session, _line_changed(order, line, ActivityKind.LINE_ADDED), order=order, actor_id=actor.id, now=now)
         await session.flush()
         return await order_card(session, order, actor)
 
@@ -136,12 +130,7 @@ async def update_line(
             details={"position": line.position, "item": line.item.code, "changes": changed},
         )
         announce(
-            session,
-            kind=EventKind.ORDER_CHANGED,
-            order=order,
-            actor_id=actor.id,
-            now=now,
-            payload={"change": ActivityKind.LINE_UPDATED.value},
+            session, _line_changed(order, line, ActivityKind.LINE_UPDATED), order=order, actor_id=actor.id, now=now
         )
         await session.flush()
         return await order_card(session, order, actor)
@@ -160,12 +149,7 @@ async def remove_line(
         _retotal(order)
         record(session, order, kind=ActivityKind.LINE_REMOVED, actor_id=actor.id, now=now, details=details)
         announce(
-            session,
-            kind=EventKind.ORDER_CHANGED,
-            order=order,
-            actor_id=actor.id,
-            now=now,
-            payload={"change": ActivityKind.LINE_REMOVED.value},
+            session, _line_changed(order, line, ActivityKind.LINE_REMOVED), order=order, actor_id=actor.id, now=now
         )
         await session.flush()
         return await order_card(session, order, actor)
@@ -232,6 +216,16 @@ async def _fill(
 
 def _retotal(order: Order) -> None:
     order.total_amount = sum((line.amount for line in order.lines), Decimal("0.00"))
+
+
+def _line_changed(order: Order, line: OrderLine, change: ActivityKind) -> LineChanged:
+    return LineChanged(
+        change=change.value,
+        position=line.position,
+        item=line.item.code,
+        total=order.total_amount,
+        currency=order.currency,
+    )
 
 
 def _line_details(line: OrderLine) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from datetime import datetime
 from core import validation
 from core.access import acting_person, ensure_may_edit, order_for_change, wrong_stage
 from core.db import Database
-from core.journal import ActivityKind, EventKind, announce, record
+from core.events import OrderChanged
+from core.journal import ActivityKind, announce, record
 from core.policy import TERMS_STAGES
 from core.stages import Stage
 from core.views import OrderCard, order_card
@@ -42,12 +43,6 @@ async def set_note(
             details={"from": order.comment, "to": text},
         )
         order.comment = text
-        announce(
-            session,
-            kind=EventKind.ORDER_CHANGED,
-            order=order,
-            actor_id=actor.id,
-            now=now,
-            payload={"change": ActivityKind.NOTE_SET.value},
-        )
+        note_set = OrderChanged(change=ActivityKind.NOTE_SET.value, total=order.total_amount, currency=order.currency)
+        announce(session, note_set, order=order, actor_id=actor.id, now=now)
         return await order_card(session, order, actor, now=now)

@@ -12,7 +12,8 @@ from core import validation
 from core.access import acting_person
 from core.db import Database
 from core.errors import DomainError, ErrorCode, Forbidden, NotFound
-from core.journal import ActivityKind, EventKind, announce, record
+from core.events import OrderRegistered
+from core.journal import ActivityKind, announce, record
 from core.models import Counterparty, Order, Person
 from core.models.people import roles_loaded
 from core.money import DEFAULT_CURRENCY
@@ -140,12 +141,5 @@ async def _register(
             details={"counterparty": counterparty.name, "responsible": responsible.full_name},
         )
         await append_lines(session, order, actor, lines, now=now)
-        announce(
-            session,
-            kind=EventKind.ORDER_REGISTERED,
-            order=order,
-            actor_id=actor.id,
-            now=now,
-            payload={"responsible_id": responsible.id},
-        )
+        announce(session, OrderRegistered(responsible_id=responsible.id), order=order, actor_id=actor.id, now=now)
         return await order_card(session, order, actor)

@@ -10,7 +10,8 @@ from core import validation
 from core.access import acting_person, ensure_may_edit, order_for_change, wrong_stage
 from core.db import Database
 from core.errors import ErrorCode, NotFound
-from core.journal import ActivityKind, EventKind, announce, record
+from core.events import OrderChanged
+from core.journal import ActivityKind, announce, record
 from core.lifecycle import advance_when_approved, check_contract
 from core.models import Contract, ContractKind, PaymentTerms
 from core.policy import TERMS_STAGES
@@ -84,14 +85,10 @@ async def set_contract_and_terms(
             now=now,
             details={"contract": contract.number, "payment_terms": terms.name},
         )
-        announce(
-            session,
-            kind=EventKind.ORDER_CHANGED,
-            order=order,
-            actor_id=actor.id,
-            now=now,
-            payload={"change": ActivityKind.CONTRACT_SET.value},
+        changed_terms = OrderChanged(
+            change=ActivityKind.CONTRACT_SET.value, total=order.total_amount, currency=order.currency
         )
+        announce(session, changed_terms, order=order, actor_id=actor.id, now=now)
         steps = await current_steps(session, order)
         if order.stage == Stage.APPROVAL and changed and has_votes(steps):
             steps = await restart_round(session, order, steps, changed=changed, actor_id=actor.id, now=now)
