@@ -25,6 +25,7 @@ class Prefix(StrEnum):
     LINES = "l"  # editing an order's lines: l:<order>:<version>[:<line>[:<what>[:args]]]
     NEW = "n"  # registering a request: n:<flow id>:<what>[:args]
     REGISTRY = "r"  # the registry: r:<what>[:args]
+    SETTINGS = "s"  # a person's settings: s:<what>[:<value>[:<on or off>]]
 
     def pattern(self, *first: str) -> str:
         """The regular expression of this prefix's data (and of its first argument, if given) for PTB's routing."""

@@ -28,6 +28,8 @@ from bot.handlers.card.screen import ActionHandler, Move
 from bot.handlers.registering import conversation, quick, state
 from bot.handlers.registry import browse, export
 from bot.handlers.registry import view as registry_view
+from bot.handlers.settings import quiet, watching
+from bot.handlers.settings import screen as settings_screen
 from bot.handlers.text import FlowStep, TextClaim
 from bot.staff import ReplyHandler, for_staff
 from core.policy import Action
@@ -46,6 +48,8 @@ CARD_ACTIONS: dict[str, ActionHandler] = {
     Action.PROGRESS: views.progress,
     Action.ADD_LINE: conversation.add_line_action,
     Action.EDIT_LINES: lines.edit_lines,
+    Action.WATCH: watching.card_tap,
+    Action.UNWATCH: watching.card_tap,
     "page": screen.page,
     "card": screen.refresh,
 }
@@ -57,6 +61,7 @@ FLOWS: dict[str, FlowStep] = {
     decisions.REASON: decisions.reason_typed,
     terms.TERMS: terms.contract_number_typed,
     browse.COUNTERPARTY_FLOW: browse.counterparty_typed,
+    settings_screen.QUIET_FLOW: quiet.quiet_typed,
 }
 
 # With no conversation under way, typed text goes to the first of these that takes it.
@@ -85,6 +90,9 @@ def handlers() -> list[BaseHandler[Update, Any, Any]]:
         command("orders", browse.orders_command, private=True),
         command("find", browse.find_command, private=True),
         command("export", export.export_command, private=True),
+        command("settings", settings_screen.settings_command, private=True),
+        command("watch", watching.watch_command),
+        command("unwatch", watching.unwatch_command),
         tap(Prefix.ORDER, screen.card_taps(CARD_ACTIONS, CARD_MOVES)),
         tap(Prefix.DETAIL, details.detail_tap),
         tap(Prefix.LINES, lines.line_tap),
@@ -99,6 +107,11 @@ def handlers() -> list[BaseHandler[Update, Any, Any]]:
         tap(Prefix.REGISTRY, browse.export_found_tap, registry_view.EXPORT_FOUND),
         tap(Prefix.REGISTRY, browse.reset_tap, registry_view.RESET),
         tap(Prefix.REGISTRY, browse.back_tap, registry_view.BACK),
+        tap(Prefix.SETTINGS, settings_screen.language_tap, settings_screen.LANGUAGE),
+        tap(Prefix.SETTINGS, settings_screen.digest_tap, settings_screen.DIGEST),
+        tap(Prefix.SETTINGS, settings_screen.quiet_tap, settings_screen.QUIET),
+        tap(Prefix.SETTINGS, quiet.type_quiet_tap, settings_screen.TYPE_QUIET),
+        tap(Prefix.SETTINGS, settings_screen.mute_tap, settings_screen.MUTE),
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
             for_staff(text.typed_texts(FLOWS, TEXT_CLAIMS)),

@@ -26,6 +26,8 @@ class Services:
     # Tests move time by replacing the clock; nothing else reads the wall clock.
     clock: Callable[[], datetime] = field(default=utc_now)
     bot_username: str = ""
+    # Handlers call it after each update: the dispatcher (bot.notices) looks for notices at once.
+    wake_dispatcher: Callable[[], None] = field(default=lambda: None)
 
     def now(self) -> datetime:
         return self.clock()

@@ -29,6 +29,13 @@ class BotSettings(BaseSettings):
     webhook_port: int = Field(default=8443, alias="TELEGRAM_WEBHOOK_PORT")
     webhook_path: str = Field(default="telegram", alias="TELEGRAM_WEBHOOK_PATH")
     sandbox_port: int = Field(default=8081, alias="ORDERBOT_SANDBOX_PORT")
+    # The notification dispatcher (bot.notices) and the scheduler, in every process.
+    notify: bool = Field(default=True, alias="ORDERBOT_NOTIFY")
+    notify_poll: float = Field(default=0.5, gt=0, alias="ORDERBOT_NOTIFY_POLL_SECONDS")
+    notify_send_timeout: float = Field(default=10.0, gt=0, alias="ORDERBOT_NOTIFY_SEND_TIMEOUT")
+    notify_max_tries: int = Field(default=8, ge=1, alias="ORDERBOT_NOTIFY_MAX_TRIES")
+    notify_backoff: float = Field(default=2.0, gt=0, alias="ORDERBOT_NOTIFY_BACKOFF_SECONDS")
+    notify_rate: float = Field(default=28.0, gt=0, le=30, alias="ORDERBOT_NOTIFY_RATE")
 
     @property
     def file_url(self) -> str:

@@ -24,7 +24,7 @@ from bot.callbacks import Tap
 from bot.recipient import Recipient
 from bot.services import Services, services
 from core.errors import DomainError
-from core.use_cases import identify
+from core.use_cases import identify, person_wrote_again
 from core.use_cases.people import PersonView
 from templates import error_message, language, render
 from templates.rendering import to_plain
@@ -148,6 +148,8 @@ def for_staff(handler: ReplyHandler) -> Callable[[Update, ContextTypes.DEFAULT_T
         if person is None:
             await refuse_stranger(update, language(user.language_code))
             return
+        if person.unreachable:  # blocked the bot once, and writes again: they hear of new events from now on
+            await person_wrote_again(found.db, person_id=person.id)
         staff = Reply(recipient=Recipient(person), services=found, update=update)
         try:
             await handler(staff)
@@ -165,6 +167,7 @@ def for_staff(handler: ReplyHandler) -> Callable[[Update, ContextTypes.DEFAULT_T
             await staff_failed(staff)
         finally:
             await staff.answer()
+            found.wake_dispatcher()
 
     return wrapper
 

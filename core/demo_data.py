@@ -15,7 +15,7 @@ from enum import Enum, auto
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core import use_cases as uc
 from core.db import Database
@@ -28,6 +28,7 @@ from core.models import (
     ContractKind,
     Decision,
     Order,
+    OutboxEvent,
     PaymentBasis,
     PaymentInstalment,
     PaymentTerms,
@@ -694,7 +695,14 @@ async def load_demo_data(
     await _add_route_and_terms(db, catalogue)
     for plan in PLANS:
         await _Story(db, catalogue, plan, now=now, prefix=number_prefix, digits=number_digits).play()
+    await _history_is_not_news(db, now=now)
     return await _summary(db)
+
+
+async def _history_is_not_news(db: Database, *, now: datetime) -> None:
+    """The demo's past was told to nobody: its events are marked processed, so starting the bot sends no backlog."""
+    async with db.unit_of_work() as session:
+        await session.execute(update(OutboxEvent).where(OutboxEvent.processed_at.is_(None)).values(processed_at=now))
 
 
 async def _add_staff(db: Database, catalogue: _Catalogue, *, now: datetime) -> None:

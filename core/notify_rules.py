@@ -9,12 +9,13 @@ Who:
 - the responsible manager hears urgently what needs them: a return for rework, an approved order
   that cannot go to execution;
 - planners hear when an order reaches execution; watchers hear everything about their order;
-- the admin who made an invitation hears that it was used;
+- the admin who made an invitation hears that it was used; admins hear that someone blocked the bot;
 - never the actor about their own act, nor anyone inactive, unreachable, without Telegram, or who
   muted the kind (a decision waiting for them cannot be muted).
 
 When: at once, unless it is not urgent and the person's quiet hours (their local time, 21:00–08:00
-when they set none) have begun; then it is held until they end.
+when they set none) have begun; then it is held until they end. Someone who chose a daily digest
+gets what is not urgent once a day, when their quiet hours end, as one message.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from core.events import (
     OrderRejected,
     OrderReturned,
     OrderSubmitted,
+    PersonUnreachable,
     StageMoved,
     StoredEvent,
     VoteCast,
@@ -64,6 +66,7 @@ class Purpose(StrEnum):
     PLAN = "plan"  # an order reached execution: planners plan it
     WATCHING = "watching"
     INVITE = "invite"
+    STAFF = "staff"  # someone on the staff can no longer be reached: admins see to it
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ async def _wanted(session: AsyncSession, event: StoredEvent, order: Order | None
     fact = event.fact
     if isinstance(fact, InviteUsed):
         return [Recipient(fact.created_by_id, Purpose.INVITE, False)] if fact.created_by_id is not None else []
+    if isinstance(fact, PersonUnreachable):
+        return await _admins(session)
     if order is None:
         return []
     owners = _owners(order)
@@ -125,6 +130,11 @@ def _owners(order: Order) -> list[Recipient]:
 
 async def _watchers(session: AsyncSession, order_id: int) -> list[int]:
     return list(await session.scalars(select(Watch.person_id).where(Watch.order_id == order_id)))
+
+
+async def _admins(session: AsyncSession) -> list[Recipient]:
+    found = await session.scalars(select(PersonRole.person_id).where(PersonRole.role == Role.ADMIN))
+    return [Recipient(p, Purpose.STAFF, False) for p in found]
 
 
 async def _planners(session: AsyncSession) -> list[Recipient]:
@@ -175,6 +185,16 @@ def quiet_until(now: datetime, *, time_zone: str, quiet_from: time | None, quiet
     if ends <= local:
         ends = (local + timedelta(days=1)).replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
     return ends.astimezone(now.tzinfo)
+
+
+def digest_due(now: datetime, *, time_zone: str, quiet_to: time | None) -> datetime:
+    """When the person's next daily digest goes: the next end of their quiet hours (08:00 local by default)."""
+    at = quiet_to or DEFAULT_QUIET_TO
+    local = now.astimezone(_zone(time_zone))
+    due = local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    if due <= local:
+        due = (local + timedelta(days=1)).replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    return due.astimezone(now.tzinfo)
 
 
 def _zone(name: str) -> ZoneInfo:

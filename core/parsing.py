@@ -1,4 +1,4 @@
-"""Reading what people type on a phone: dates like «15.12» or «через 2 недели», and quick entries."""
+"""Reading what people type on a phone: dates like «15.12» or «через 2 недели», quick entries, quiet hours."""
 
 from __future__ import annotations
 
@@ -166,3 +166,40 @@ def parse_quick_entry(text: str) -> QuickEntry:
             )
         )
     return QuickEntry(counterparty=counterparty, lines=tuple(lines), unreadable=tuple(unreadable))
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """When a person hears only what is urgent: from `start` until `end`, overnight when `end` comes first."""
+
+    start: time
+    end: time
+
+
+_CLOCK = r"(?P<{0}_hour>[0-9]{{1,2}})(?:[:.](?P<{0}_minute>[0-9]{{2}}))?"
+_QUIET_HOURS = re.compile(
+    r"^(?:с|from)?\s*" + _CLOCK.format("start") + r"\s*(?:-|–|—|до|to|till|\s)\s*" + _CLOCK.format("end") + r"$"
+)
+
+
+def parse_quiet_hours(text: str) -> QuietHours:
+    """Quiet hours as people type them: 22:00-07:00, 22-7, 22.30–7, «с 22 до 7», "from 22 to 7".
+
+    Hours run 0–23 on a 24-hour clock (24:00 is midnight); anything else is refused with
+    QUIET_HOURS_UNREADABLE rather than guessed. Whether the two times make sense together is the
+    setting's rule (`core.use_cases.settings.set_quiet_hours`), not the reading's.
+    """
+    typed = " ".join(text.strip().lower().split())
+    match = _QUIET_HOURS.match(typed)
+    start = _clock(match, "start") if match is not None else None
+    end = _clock(match, "end") if match is not None else None
+    if start is None or end is None:
+        raise DomainError(ErrorCode.QUIET_HOURS_UNREADABLE, value=text.strip()[:40])
+    return QuietHours(start=start, end=end)
+
+
+def _clock(match: re.Match[str], which: str) -> time | None:
+    hour, minute = int(match[f"{which}_hour"]), int(match[f"{which}_minute"] or 0)
+    if hour == 24 and minute == 0:
+        return time(0, 0)
+    return time(hour, minute) if hour < 24 and minute < 60 else None

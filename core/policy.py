@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from core.access import can_see, is_owner, may
+from core.access import can_see, has_stake, is_owner, may
 from core.models import Order, OrderApprovalStep, Person, StepState
 from core.roles import Role
 from core.stages import EDITABLE_STAGES, SALES, Stage, Verb, transition
@@ -28,6 +28,8 @@ class Action(StrEnum):
     ARCHIVE = "archive"
     HISTORY = "history"
     PROGRESS = "progress"
+    WATCH = "watch"  # hear of everything that happens to the order
+    UNWATCH = "unwatch"
 
 
 TERMS_STAGES = frozenset({Stage.REQUEST, Stage.APPROVAL})
@@ -67,11 +69,22 @@ def votable_step(person: Person, order: Order, steps: Sequence[OrderApprovalStep
     return open_steps[0] if open_steps else None
 
 
-def available_actions(person: Person, order: Order, steps: Sequence[OrderApprovalStep]) -> frozenset[Action]:
+def available_actions(
+    person: Person, order: Order, steps: Sequence[OrderApprovalStep], *, watching: bool = False
+) -> frozenset[Action]:
+    """The buttons of the order's card for this person now; `watching`: they watch the order already.
+
+    Anyone who sees an order may watch it, except whoever registered it or is responsible for it:
+    they hear of everything about it anyway (`core.notify_rules`).
+    """
     if not can_see(person, order):
         return frozenset()
     stage = Stage(order.stage)
     actions = {Action.HISTORY}
+    if watching:
+        actions.add(Action.UNWATCH)
+    elif not has_stake(person, order):
+        actions.add(Action.WATCH)
     sales = bool(person.roles & SALES) and is_owner(person, order)
     if stage in EDITABLE_STAGES and sales:
         actions.add(Action.ADD_LINE)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
 from core.lifecycle import execution_blockers
-from core.models import Order, OrderApprovalStep, OrderLine, Person, PersonRole, StepState
+from core.models import Order, OrderApprovalStep, OrderLine, Person, PersonRole, StepState, Watch
 from core.models.people import roles_loaded
 from core.money import Money
 from core.policy import Action, available_actions, could_decide
@@ -89,6 +89,8 @@ class OrderCard:
     # While in approval: what keeps the order from execution (`templates.labels.BLOCKERS` names
     # them), so every front end shows the core's reasons; empty in every other stage.
     blockers: tuple[str, ...] = ()
+    # The viewer watches the order (`core.use_cases.notifications.watch`): they hear of everything about it.
+    watching: bool = False
 
     @property
     def nearest_required_by(self) -> date | None:
@@ -186,11 +188,12 @@ async def order_card(
     *,
     steps: Sequence[OrderApprovalStep] | None = None,
     now: datetime | None = None,
+    watching: bool | None = None,
 ) -> OrderCard:
     """The order as `viewer` sees it; the contract's term is judged as of `now` (else its last change).
 
-    `steps` are the current round's, when the caller has them already (read with the order, or
-    just decided): one query fewer on every tap.
+    `steps` are the current round's, and `watching` whether the viewer watches the order, when the
+    caller has them already (read with the order or the viewer, or just decided): a query fewer each.
     """
     await session.flush()
     if steps is None:
@@ -204,6 +207,8 @@ async def order_card(
         undecidable = await _steps_no_one_may_decide(session, order, steps)
         if undecidable:
             blockers.append(NO_APPROVER)
+    if watching is None:
+        watching = await _watches(session, viewer, order)
     return OrderCard(
         id=order.id,
         number=order.number,
@@ -241,9 +246,15 @@ async def order_card(
         created_at=order.created_at,
         updated_at=order.updated_at,
         stage_changed_at=order.stage_changed_at,
-        actions=available_actions(viewer, order, steps),
+        actions=available_actions(viewer, order, steps, watching=watching),
         blockers=tuple(blockers),
+        watching=watching,
     )
+
+
+async def _watches(session: AsyncSession, viewer: Person, order: Order) -> bool:
+    found = await session.scalar(select(Watch.id).where(Watch.person_id == viewer.id, Watch.order_id == order.id))
+    return found is not None
 
 
 async def _steps_no_one_may_decide(session: AsyncSession, order: Order, steps: Sequence[OrderApprovalStep]) -> set[int]:

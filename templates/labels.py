@@ -58,6 +58,8 @@ ACTIONS: Mapping[str, str] = {
     Action.ARCHIVE: N_("Move to archive"),
     Action.HISTORY: N_("History"),
     Action.PROGRESS: N_("Production progress"),
+    Action.WATCH: N_("🔔 Watch"),
+    Action.UNWATCH: N_("🔕 Stop watching"),
 }
 
 # What else a refusal may name as the thing attempted: the core's own words for acts without a

@@ -12,7 +12,7 @@ from core.models.base import Base
 from core.models.catalogue import Counterparty, Item, ItemOption, Price, PriceList, StockBalance
 from core.models.contracts import Contract, ContractKind, PaymentBasis, PaymentInstalment, PaymentTerms
 from core.models.journal import Activity, OutboxEvent
-from core.models.notifications import NoticeStatus, Notification, Watch
+from core.models.notifications import JobRun, NoticeStatus, Notification, Watch
 from core.models.orders import Counter, Order, OrderLine, ProductionState
 from core.models.people import Draft, Invite, Person, PersonRole
 
@@ -31,6 +31,7 @@ __all__ = [
     "Invite",
     "Item",
     "ItemOption",
+    "JobRun",
     "NoticeStatus",
     "Notification",
     "Order",

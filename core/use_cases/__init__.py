@@ -17,12 +17,15 @@ from core.use_cases.moves import archive, cancel, move_stage
 from core.use_cases.notes import set_note
 from core.use_cases.notifications import (
     claim_due,
+    claim_edits,
     fan_out,
     list_notifications,
+    mark_edited,
     mark_failed,
     mark_sent,
     mark_unreachable,
     person_wrote_again,
+    release_digests,
     release_held,
     retry,
     retry_later,
@@ -32,12 +35,21 @@ from core.use_cases.notifications import (
 from core.use_cases.people import add_person, grant_role, identify, list_people, revoke_role, set_approval_limit
 from core.use_cases.queries import OrderFilter, get_order, list_orders, order_history
 from core.use_cases.requests import register_request
+from core.use_cases.settings import (
+    PersonSettings,
+    person_settings,
+    set_digest,
+    set_language,
+    set_quiet_hours,
+    toggle_category,
+)
 from core.use_cases.terms import set_contract_and_terms
 from core.use_cases.terms_catalogue import list_contracts, list_payment_terms
 
 __all__ = [
     "LineInput",
     "OrderFilter",
+    "PersonSettings",
     "accept_invite",
     "add_counterparty",
     "add_item",
@@ -46,6 +58,7 @@ __all__ = [
     "archive",
     "cancel",
     "claim_due",
+    "claim_edits",
     "clear_draft",
     "create_invite",
     "fan_out",
@@ -61,14 +74,17 @@ __all__ = [
     "list_payment_terms",
     "list_people",
     "load_draft",
+    "mark_edited",
     "mark_failed",
     "mark_sent",
     "mark_unreachable",
     "move_stage",
     "order_history",
+    "person_settings",
     "person_wrote_again",
     "quote_line",
     "register_request",
+    "release_digests",
     "release_held",
     "remove_line",
     "retry",
@@ -77,9 +93,13 @@ __all__ = [
     "save_draft",
     "set_approval_limit",
     "set_contract_and_terms",
+    "set_digest",
+    "set_language",
     "set_note",
     "set_price",
+    "set_quiet_hours",
     "submit_for_approval",
+    "toggle_category",
     "unwatch",
     "update_line",
     "vote",

@@ -29,6 +29,8 @@ class PersonView:
     time_zone: str
     approval_limit: Decimal | None
     can_override_price: bool
+    # Blocked the bot (a 403): nothing is sent to them until they write again.
+    unreachable: bool = False
 
 
 def person_view(person: Person) -> PersonView:
@@ -41,6 +43,7 @@ def person_view(person: Person) -> PersonView:
         time_zone=person.time_zone,
         approval_limit=person.approval_limit,
         can_override_price=person.can_override_price,
+        unreachable=person.unreachable_since is not None,
     )
 
 

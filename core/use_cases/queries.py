@@ -10,14 +10,16 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
 from core.access import SEES_ALL, acting_person, order_and_steps_to_read, order_to_read
 from core.db import Database
-from core.errors import DomainError, ErrorCode
-from core.models import Activity, Contract, Counterparty, Order, PaymentTerms, Person
+from core.errors import DomainError, ErrorCode, Forbidden
+from core.models import Activity, Contract, Counterparty, Order, PaymentTerms, Person, Watch
 from core.models.base import summed
+from core.models.people import roles_loaded
 from core.money import Money
 from core.stages import Stage
 from core.views import HistoryEntry, HistoryGroup, OrderCard, OrderPage, OrderRow, order_card
@@ -51,12 +53,27 @@ async def get_order(
 
     What keeps it from execution is judged as of `now` (a contract may have ended since its last change).
     """
+    number = _normal_number(number)
     async with db.reading() as session:
-        viewer = await acting_person(session, viewer_id)
-        order, steps = await order_and_steps_to_read(
-            session, viewer, order_id=order_id, number=_normal_number(number)
-        )
-        return await order_card(session, order, viewer, steps=steps, now=now)
+        viewer, watching = await _viewer_watching(session, viewer_id, order_id=order_id, number=number)
+        order, steps = await order_and_steps_to_read(session, viewer, order_id=order_id, number=number)
+        return await order_card(session, order, viewer, steps=steps, now=now, watching=watching)
+
+
+async def _viewer_watching(
+    session: AsyncSession, viewer_id: int, *, order_id: int | None, number: str | None
+) -> tuple[Person, bool]:
+    """The viewer, as `core.access.acting_person` finds them, and whether they watch the order, in one statement:
+    every card shown asks both."""
+    named = Order.id == order_id if order_id is not None else Order.number == number
+    watched = exists().where(Watch.person_id == Person.id, Watch.order_id == Order.id, named)
+    found = await session.execute(
+        select(Person, watched.label("watching")).options(roles_loaded()).where(Person.id == viewer_id)
+    )
+    row = found.unique().one_or_none()
+    if row is None or not row[0].active:
+        raise Forbidden(ErrorCode.NOT_REGISTERED)
+    return row[0], bool(row[1])
 
 
 async def list_orders(

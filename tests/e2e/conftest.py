@@ -53,6 +53,8 @@ class RunningBot:
     application: Application[Any, Any, Any, Any, Any, Any]
     clock: Callable[[], datetime]
 
+    notify: bool = False
+
     def user(self, telegram_id: int, **profile: Any) -> SandboxUser:
         profile.setdefault("first_name", f"User{telegram_id}")
         profile.setdefault("language_code", "ru")
@@ -60,16 +62,22 @@ class RunningBot:
 
     async def restart(self) -> None:
         await stop_bot(self.application)
-        self.application = await start_bot(self.sandbox, self.db, self.clock)
+        self.application = await start_bot(self.sandbox, self.db, self.clock, notify=self.notify)
 
 
 async def start_bot(
-    sandbox: SandboxClient, db: Database, clock: Callable[[], datetime]
+    sandbox: SandboxClient, db: Database, clock: Callable[[], datetime], *, notify: bool = False, **settings: Any
 ) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bot polling the sandbox; `notify` starts its dispatcher and scheduler too (`ORDERBOT_NOTIFY`).
+
+    Without them, what a test reads in a chat is only the bot's answers to that test's own steps.
+    """
     bot_settings = BotSettings(
         TELEGRAM_BOT_TOKEN=sandbox.token,
         TELEGRAM_API_BASE_URL=sandbox.bot_api_url,
         TELEGRAM_API_FILE_URL=sandbox.file_url,
+        ORDERBOT_NOTIFY=notify,
+        **settings,
     )
     services = Services(db=db, settings=Settings(), bot_settings=bot_settings, clock=clock)
     application = build_application(services, rate_limited=False)
@@ -122,6 +130,24 @@ def demo_db(request: pytest.FixtureRequest) -> Database:
     """The demo company on each kind of database the bot runs on."""
     database: Database = request.getfixturevalue(f"{request.param}_demo")
     return database
+
+
+# The demo staff, who have all started the bot: Telegram lets a bot write first only to them.
+STAFF = (ADMIN, MANAGER, HEAD, PLANNER, ACCOUNTANT, OTHER_MANAGER, FINANCE)
+
+
+@pytest.fixture
+async def notifying_bot(demo_db: Database) -> AsyncIterator[RunningBot]:
+    """The bot with its notification dispatcher and scheduler running, as `orderbot run` starts it."""
+    async with running_sandbox() as sandbox:
+        for telegram_id in STAFF:
+            await sandbox.register_user(telegram_id, first_name=f"User{telegram_id}", language_code="ru")
+        application = await start_bot(sandbox, demo_db, lambda: BOT_NOW, notify=True)
+        running = RunningBot(sandbox=sandbox, db=demo_db, application=application, clock=lambda: BOT_NOW, notify=True)
+        try:
+            yield running
+        finally:
+            await stop_bot(running.application)
 
 
 @pytest.fixture

@@ -106,7 +106,7 @@ async def test_the_card_shows_the_order_its_lines_totals_and_the_buttons_of_this
     assert {"На согласование", "Добавить строку", "Договор и оплата", "Отменить", "История"} <= set(labels)
     planner = running_bot.user(PLANNER)
     await planner.send(f"/order {card.number}")
-    assert [label for row in planner.last_message.button_texts for label in row] == ["История"]
+    assert [label for row in planner.last_message.button_texts for label in row] == ["🔔 Следить", "История"]
 
 
 async def test_an_order_of_sixty_lines_pages_its_lines_within_one_message_each(running_bot: RunningBot) -> None:
@@ -312,4 +312,4 @@ async def test_a_planner_pressing_a_managers_button_is_refused_and_nothing_chang
         await planner.tap_data(data, message_id=planner.last_message.message_id, forge=True, quiet=ANSWERED)
         assert "нельзя" in (planner.last_answer or "").lower(), action
     assert (await order(running_bot, card.id)).version == card.version
-    assert labels(planner.last_message) == ["История"]
+    assert labels(planner.last_message) == ["🔔 Следить", "История"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,8 @@ def test_jobs_list_names_every_job_with_its_cadence(capsys: pytest.CaptureFixtur
 def test_running_the_fan_out_twice_at_one_moment_writes_notices_once(
     demo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    with sqlite3.connect(demo) as connection:  # the demo's history, as if nobody had been told of it yet
+        connection.execute("UPDATE outbox_events SET processed_at = NULL")
     capsys.readouterr()
     assert main(["jobs", "run", "fan_out", "--at", "2026-12-01 12:00", "--lang", "en"]) == 0
     first = capsys.readouterr().out

@@ -71,7 +71,8 @@ async def test_running_each_job_twice_for_the_same_moment_does_no_harm(db: Datab
     second = await run(db, "fan_out", now=NOW)
     assert first.counts["notices"] == 2 and second.counts == {"events": 0, "notices": 0, "held": 0}
     assert (await run(db, "release_held", now=NOW)).counts == {"released": 0}
-    assert set(JOBS) == {"fan_out", "release_held"}
+    assert (await run(db, "daily_digest", now=NOW)).counts == {"released": 0}
+    assert set(JOBS) == {"fan_out", "release_held", "daily_digest"}
 
 
 async def test_a_job_another_process_is_running_is_skipped_on_postgres(postgres_db: Database) -> None:

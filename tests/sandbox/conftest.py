@@ -39,7 +39,10 @@ async def bot(sandbox: SandboxClient) -> AsyncIterator[Bot]:
 
 @asynccontextmanager
 async def polling_application(
-    sandbox: SandboxClient, handlers: list[BaseHandler[Any, Any, Any]], *, track: bool = False,
+    sandbox: SandboxClient,
+    handlers: list[BaseHandler[Any, Any, Any]],
+    *,
+    track: bool = False,
     **builder_options: Any,
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """A real Application polling the sandbox with the given handlers, shut down cleanly afterwards.

@@ -30,6 +30,7 @@ ANNA = 1001
 
 def png(width: int, height: int) -> bytes:
     """A real PNG of a given size, made by hand so the tests need no image library."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -52,16 +53,21 @@ async def test_get_me_names_the_bot_by_the_number_in_its_token(bot: Bot) -> None
 async def test_html_message_with_inline_keyboard_arrives_with_entities_and_buttons(
     bot: Bot, anna: int, sandbox: SandboxClient
 ) -> None:
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Да", callback_data="yes"),
-                                      InlineKeyboardButton("Сайт", url="https://example.org")]])
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Да", callback_data="yes"), InlineKeyboardButton("Сайт", url="https://example.org")]]
+    )
     sent = await bot.send_message(
-        anna, "Заказ <b>№ 7</b> &amp; <i>срочно</i> 😀 <a href='https://example.org/o/7'>карточка</a>",
-        parse_mode=ParseMode.HTML, reply_markup=keyboard,
+        anna,
+        "Заказ <b>№ 7</b> &amp; <i>срочно</i> 😀 <a href='https://example.org/o/7'>карточка</a>",
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
     assert sent.text == "Заказ № 7 & срочно 😀 карточка"
     assert [(e.type, e.offset, e.length) for e in sent.entities] == [
-        ("bold", 6, 3), ("italic", 12, 6), ("text_link", 22, 8)
+        ("bold", 6, 3),
+        ("italic", 12, 6),
+        ("text_link", 22, 8),
     ]
     assert sent.entities[2].url == "https://example.org/o/7"
     assert sent.reply_markup == keyboard
@@ -72,8 +78,9 @@ async def test_html_message_with_inline_keyboard_arrives_with_entities_and_butto
 async def test_reply_keyboards_are_kept_for_the_chat_but_not_shown_in_the_message(
     bot: Bot, anna: int, sandbox: SandboxClient
 ) -> None:
-    sent = await bot.send_message(anna, "Выберите", reply_markup=ReplyKeyboardMarkup([["Да"], ["Нет"]],
-                                                                                     one_time_keyboard=True))
+    sent = await bot.send_message(
+        anna, "Выберите", reply_markup=ReplyKeyboardMarkup([["Да"], ["Нет"]], one_time_keyboard=True)
+    )
     assert sent.reply_markup is None
     assert (await sandbox.transcript(anna))["reply_keyboard"]["keyboard"] == [[{"text": "Да"}], [{"text": "Нет"}]]
     await bot.send_message(anna, "Готово", reply_markup=ReplyKeyboardRemove())
@@ -90,8 +97,9 @@ async def test_a_reply_names_the_message_it_answers(bot: Bot, anna: int) -> None
 async def test_edits_change_text_and_keyboard_and_keep_history(bot: Bot, anna: int, sandbox: SandboxClient) -> None:
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Да", callback_data="yes")]])
     sent = await bot.send_message(anna, "черновик", reply_markup=keyboard)
-    edited = await bot.edit_message_text("<b>готово</b>", chat_id=anna, message_id=sent.message_id,
-                                         parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    edited = await bot.edit_message_text(
+        "<b>готово</b>", chat_id=anna, message_id=sent.message_id, parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
     assert isinstance(edited, Message) and edited.text == "готово" and edited.edit_date is not None
     other = InlineKeyboardMarkup([[InlineKeyboardButton("Нет", callback_data="no")]])
     marked = await bot.edit_message_reply_markup(chat_id=anna, message_id=sent.message_id, reply_markup=other)
@@ -111,10 +119,12 @@ async def test_a_deleted_message_stays_in_the_transcript_marked_deleted(
 
 
 async def test_a_callback_answer_is_recorded_with_its_alert(bot: Bot, anna: int, sandbox: SandboxClient) -> None:
-    sent = await bot.send_message(anna, "?", reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Да", callback_data="yes")]]))
-    tap = await sandbox.request("POST", "/callbacks", json={"user_id": anna, "message_id": sent.message_id,
-                                                             "data": "yes"})
+    sent = await bot.send_message(
+        anna, "?", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Да", callback_data="yes")]])
+    )
+    tap = await sandbox.request(
+        "POST", "/callbacks", json={"user_id": anna, "message_id": sent.message_id, "data": "yes"}
+    )
     updates = await bot.get_updates(offset=2, timeout=0)
     query = updates[-1].callback_query
     assert query is not None and query.id == tap["callback_query_id"] and query.data == "yes"
@@ -122,16 +132,24 @@ async def test_a_callback_answer_is_recorded_with_its_alert(bot: Bot, anna: int,
     assert await bot.answer_callback_query(query.id, text="Принято", show_alert=True) is True
     callbacks = (await sandbox.transcript(anna))["callbacks"]
     assert callbacks[-1] | {"callback_query_id": None} == {
-        "callback_query_id": None, "user_id": anna, "message_id": sent.message_id, "data": "yes",
-        "forged": False, "answered": True, "text": "Принято", "show_alert": True, "url": None,
+        "callback_query_id": None,
+        "user_id": anna,
+        "message_id": sent.message_id,
+        "data": "yes",
+        "forged": False,
+        "answered": True,
+        "text": "Принято",
+        "show_alert": True,
+        "url": None,
         "revision": callbacks[-1]["revision"],
     }
 
 
 async def test_documents_upload_download_and_resend_by_file_id(bot: Bot, anna: int, sandbox: SandboxClient) -> None:
     content = b"PK\x03\x04 pretend this is a workbook"
-    sent = await bot.send_document(anna, document=content, filename="orders.xlsx", caption="<b>Реестр</b>",
-                                   parse_mode=ParseMode.HTML)
+    sent = await bot.send_document(
+        anna, document=content, filename="orders.xlsx", caption="<b>Реестр</b>", parse_mode=ParseMode.HTML
+    )
     document = sent.document
     assert document is not None and document.file_name == "orders.xlsx" and document.file_size == len(content)
     assert document.mime_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -196,8 +214,12 @@ async def test_log_out_and_close_are_harmless(bot: Bot) -> None:
 
 
 async def test_webhook_set_info_and_delete(bot: Bot) -> None:
-    assert await bot.set_webhook("http://127.0.0.1:9/hook", secret_token="s3cret_-", max_connections=5,
-                                 allowed_updates=["message"]) is True
+    assert (
+        await bot.set_webhook(
+            "http://127.0.0.1:9/hook", secret_token="s3cret_-", max_connections=5, allowed_updates=["message"]
+        )
+        is True
+    )
     info = await bot.get_webhook_info()
     assert info.url == "http://127.0.0.1:9/hook" and info.max_connections == 5
     assert info.allowed_updates == ("message",)

@@ -42,20 +42,36 @@ def test_a_request_with_a_wrongly_typed_parameter_breaks_the_contract() -> None:
 
 
 def test_form_values_are_read_as_the_types_the_method_declares() -> None:
-    params = contract.decode_params(spec_method("sendMessage"), {
-        "chat_id": "42", "text": "007", "disable_notification": "true",
-        "reply_markup": '{"inline_keyboard": []}', "message_thread_id": "not a number",
-    })
-    assert params == {"chat_id": 42, "text": "007", "disable_notification": True,
-                      "reply_markup": {"inline_keyboard": []}, "message_thread_id": "not a number"}
+    params = contract.decode_params(
+        spec_method("sendMessage"),
+        {
+            "chat_id": "42",
+            "text": "007",
+            "disable_notification": "true",
+            "reply_markup": '{"inline_keyboard": []}',
+            "message_thread_id": "not a number",
+        },
+    )
+    assert params == {
+        "chat_id": 42,
+        "text": "007",
+        "disable_notification": True,
+        "reply_markup": {"inline_keyboard": []},
+        "message_thread_id": "not a number",
+    }
     assert contract.check_request(SPEC, spec_method("sendMessage"), params) == [
         "sendMessage.message_thread_id: expected Integer, got str 'not a number'"
     ]
 
 
 def test_a_result_is_checked_recursively_against_the_types() -> None:
-    message = {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"},
-               "entities": [{"type": "bold", "offset": "0", "length": 1}], "mood": "happy"}
+    message = {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": 1, "type": "private"},
+        "entities": [{"type": "bold", "offset": "0", "length": 1}],
+        "mood": "happy",
+    }
     problems = contract.check_result(SPEC, spec_method("sendMessage"), message)
     assert "sendMessage().entities[0].offset: expected Integer, got str '0'" in problems
     assert "sendMessage(): Message has no field 'mood'" in problems
@@ -67,15 +83,24 @@ def test_a_result_is_checked_recursively_against_the_types() -> None:
 def test_a_subtype_is_told_apart_by_its_declared_type() -> None:
     assert contract.check_object(SPEC, {"type": "all_private_chats"}, "BotCommandScope") == []
     assert contract.check_object(SPEC, {"type": "everyone"}, "BotCommandScope") != []
-    assert contract.check_object(SPEC, {"status": "kicked", "user": {"id": 1, "is_bot": True, "first_name": "B"},
-                                        "until_date": 0}, "ChatMember") == []
+    assert (
+        contract.check_object(
+            SPEC,
+            {"status": "kicked", "user": {"id": 1, "is_bot": True, "first_name": "B"}, "until_date": 0},
+            "ChatMember",
+        )
+        == []
+    )
 
 
 async def test_the_strict_emulator_answers_500_naming_the_broken_contract(sandbox: SandboxClient) -> None:
     await sandbox.user(ANNA).send_nowait("/start")
-    async with aiohttp.ClientSession() as session, session.post(
-        f"{sandbox.bot_api_url}{sandbox.token}/sendMessage", json={"chat_id": ANNA, "text": "x", "colour": "red"}
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{sandbox.bot_api_url}{sandbox.token}/sendMessage", json={"chat_id": ANNA, "text": "x", "colour": "red"}
+        ) as response,
+    ):
         assert response.status == 500
         body = await response.json()
     assert body["description"] == (
@@ -92,9 +117,10 @@ async def test_the_strict_emulator_catches_its_own_broken_answers(
         return {"id": "123456", "is_bot": True}
 
     monkeypatch.setitem(HANDLERS, "getme", broken_get_me)
-    async with aiohttp.ClientSession() as session, session.get(
-        f"{sandbox.bot_api_url}{sandbox.token}/getMe"
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{sandbox.bot_api_url}{sandbox.token}/getMe") as response,
+    ):
         assert response.status == 500
     assert "getMe(): User lacks required field 'first_name'" in sandbox.emulator.contract_violations
     sandbox.emulator.contract_violations.clear()
@@ -110,18 +136,36 @@ def tiny_png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 # One valid call of every method the sandbox serves, in an order where each finds what it needs.
 SAMPLE_CALLS: list[tuple[str, dict[str, Any]]] = [
     ("getMe", {}),
     ("getUpdates", {"offset": 0, "limit": 10, "timeout": 0, "allowed_updates": ["message", "callback_query"]}),
-    ("sendMessage", {"chat_id": ANNA, "text": "<b>hi</b>", "parse_mode": "HTML",
-                     "reply_markup": {"inline_keyboard": [[{"text": "ok", "callback_data": "ok"}]]}}),
-    ("editMessageText", {"chat_id": ANNA, "message_id": 2, "text": "edited",
-                         "reply_markup": {"inline_keyboard": [[{"text": "ok", "callback_data": "ok"}]]}}),
+    (
+        "sendMessage",
+        {
+            "chat_id": ANNA,
+            "text": "<b>hi</b>",
+            "parse_mode": "HTML",
+            "reply_markup": {"inline_keyboard": [[{"text": "ok", "callback_data": "ok"}]]},
+        },
+    ),
+    (
+        "editMessageText",
+        {
+            "chat_id": ANNA,
+            "message_id": 2,
+            "text": "edited",
+            "reply_markup": {"inline_keyboard": [[{"text": "ok", "callback_data": "ok"}]]},
+        },
+    ),
     ("answerCallbackQuery", {"callback_query_id": "{callback}", "text": "done"}),
     ("editMessageReplyMarkup", {"chat_id": ANNA, "message_id": 2}),
     ("sendPhoto", {"chat_id": ANNA, "photo": "{upload}"}),
@@ -133,8 +177,14 @@ SAMPLE_CALLS: list[tuple[str, dict[str, Any]]] = [
     ("getChat", {"chat_id": ANNA}),
     ("getChatMember", {"chat_id": ANNA, "user_id": ANNA}),
     ("sendChatAction", {"chat_id": ANNA, "action": "typing"}),
-    ("setMyCommands", {"commands": [{"command": "start", "description": "Start"}],
-                       "scope": {"type": "chat", "chat_id": ANNA}, "language_code": "ru"}),
+    (
+        "setMyCommands",
+        {
+            "commands": [{"command": "start", "description": "Start"}],
+            "scope": {"type": "chat", "chat_id": ANNA},
+            "language_code": "ru",
+        },
+    ),
     ("getMyCommands", {"scope": {"type": "chat", "chat_id": ANNA}, "language_code": "ru"}),
     ("deleteMyCommands", {"scope": {"type": "default"}}),
     ("setChatMenuButton", {"chat_id": ANNA, "menu_button": {"type": "commands"}}),
@@ -163,8 +213,7 @@ async def test_every_method_answers_within_the_contract(sandbox: SandboxClient) 
     async with aiohttp.ClientSession() as session:
         for name, params in SAMPLE_CALLS:
             if name == "answerCallbackQuery":
-                tap = await sandbox.request("POST", "/callbacks",
-                                            json={"user_id": ANNA, "message_id": 2, "data": "ok"})
+                tap = await sandbox.request("POST", "/callbacks", json={"user_id": ANNA, "message_id": 2, "data": "ok"})
                 found["callback"] = tap["callback_query_id"]
             data = aiohttp.FormData()
             for key, value in params.items():

@@ -12,9 +12,18 @@ GROUP = -5001
 
 
 async def test_a_message_becomes_an_update_with_a_bot_command_entity(sandbox: SandboxClient, bot: Bot) -> None:
-    posted = await sandbox.request("POST", "/messages", json={
-        "user_id": ANNA, "text": "/start invite-7", "first_name": "Анна", "last_name": "К",
-        "username": "anna_k", "language_code": "ru"})
+    posted = await sandbox.request(
+        "POST",
+        "/messages",
+        json={
+            "user_id": ANNA,
+            "text": "/start invite-7",
+            "first_name": "Анна",
+            "last_name": "К",
+            "username": "anna_k",
+            "language_code": "ru",
+        },
+    )
     assert (posted["update_id"], posted["message_id"], posted["chat_id"]) == (1, 1, ANNA)
     update = (await bot.get_updates())[0]
     assert update.message is not None and update.effective_user is not None
@@ -28,15 +37,19 @@ async def test_group_messages_arrive_from_a_group_chat(sandbox: SandboxClient, b
     update = (await bot.get_updates())[0]
     assert update.effective_chat is not None
     assert (update.effective_chat.id, update.effective_chat.type, update.effective_chat.title) == (
-        GROUP, "group", "Продажи")
+        GROUP,
+        "group",
+        "Продажи",
+    )
     await bot.send_message(GROUP, "и вам")
     assert [m["text"] for m in (await sandbox.transcript(GROUP))["messages"]] == ["всем привет", "и вам"]
 
 
 async def test_a_tap_must_name_a_real_button_of_a_bot_message(sandbox: SandboxClient, bot: Bot) -> None:
     await sandbox.user(ANNA).send_nowait("/start")
-    sent = await bot.send_message(ANNA, "?", reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Да", callback_data="yes")]]))
+    sent = await bot.send_message(
+        ANNA, "?", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Да", callback_data="yes")]])
+    )
     tap = {"user_id": ANNA, "message_id": sent.message_id, "data": "no"}
     with pytest.raises(AssertionError, match=r"no callback button with data 'no'; its buttons are \[\('Да', 'yes'\)\]"):
         await sandbox.request("POST", "/callbacks", json=tap)
@@ -63,14 +76,17 @@ async def test_the_transcript_lists_both_sides_in_order_with_revisions(sandbox: 
     await bot.send_message(ANNA, "two")
     transcript = await sandbox.transcript(ANNA)
     assert [(m["from"], m["text"], m["revision"]) for m in transcript["messages"]] == [
-        ("user", "one", 1), ("bot", "two", 2)]
+        ("user", "one", 1),
+        ("bot", "two", 2),
+    ]
     assert transcript["revision"] == 2 and transcript["chat"]["id"] == ANNA
 
 
 async def test_a_transcript_read_can_wait_for_the_next_revision(sandbox: SandboxClient, bot: Bot) -> None:
     await sandbox.user(ANNA).send_nowait("one")
-    later = asyncio.ensure_future(sandbox.request("GET", f"/chats/{ANNA}", params={
-        "wait_revision_gt": 1, "timeout": 5}))
+    later = asyncio.ensure_future(
+        sandbox.request("GET", f"/chats/{ANNA}", params={"wait_revision_gt": 1, "timeout": 5})
+    )
     assert await sandbox.world.chats[ANNA].waiting_readers.wait_for_one()
     assert not later.done()
     await bot.send_message(ANNA, "two")

@@ -48,8 +48,9 @@ async def test_a_403_reaches_ptb_as_forbidden(bot: Bot, anna: int, sandbox: Sand
 async def test_a_400_with_any_description_reaches_ptb_as_bad_request(
     bot: Bot, anna: int, sandbox: SandboxClient
 ) -> None:
-    await sandbox.add_fault("error", method="editMessageText", status=400,
-                            description="Bad Request: message to edit not found")
+    await sandbox.add_fault(
+        "error", method="editMessageText", status=400, description="Bad Request: message to edit not found"
+    )
     with pytest.raises(BadRequest, match="Message to edit not found"):
         await bot.edit_message_text("x", chat_id=anna, message_id=1)
 

@@ -35,27 +35,44 @@ def test_numeric_and_named_character_references_are_decoded() -> None:
 
 
 def test_every_supported_tag_becomes_its_entity() -> None:
-    source = ("<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike>"
-              "<del>d</del><tg-spoiler>p</tg-spoiler><span class=\"tg-spoiler\">q</span><code>c</code>"
-              "<blockquote>z</blockquote><blockquote expandable>x</blockquote>"
-              "<tg-emoji emoji-id=\"5368324170671202286\">👍</tg-emoji>")
+    source = (
+        "<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike>"
+        '<del>d</del><tg-spoiler>p</tg-spoiler><span class="tg-spoiler">q</span><code>c</code>'
+        "<blockquote>z</blockquote><blockquote expandable>x</blockquote>"
+        '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>'
+    )
     _, entities = parse_html(source)
     assert [e["type"] for e in entities] == [
-        "bold", "bold", "italic", "italic", "underline", "underline", "strikethrough", "strikethrough",
-        "strikethrough", "spoiler", "spoiler", "code", "blockquote", "expandable_blockquote", "custom_emoji",
+        "bold",
+        "bold",
+        "italic",
+        "italic",
+        "underline",
+        "underline",
+        "strikethrough",
+        "strikethrough",
+        "strikethrough",
+        "spoiler",
+        "spoiler",
+        "code",
+        "blockquote",
+        "expandable_blockquote",
+        "custom_emoji",
     ]
 
 
 def test_a_pre_block_with_a_code_class_carries_its_language() -> None:
     assert parse_html('<pre><code class="language-python">x = 1</code></pre>') == (
-        "x = 1", [{"type": "pre", "offset": 0, "length": 5, "language": "python"}]
+        "x = 1",
+        [{"type": "pre", "offset": 0, "length": 5, "language": "python"}],
     )
 
 
 def test_links_become_text_links_and_mentions_of_known_people() -> None:
     people = {7: {"id": 7, "is_bot": False, "first_name": "Анна"}}
-    plain, entities = parse_html('<a href="https://e.org/?a=1&amp;b=2">e</a> <a href="tg://user?id=7">Анна</a>',
-                                 find_user=people.get)
+    plain, entities = parse_html(
+        '<a href="https://e.org/?a=1&amp;b=2">e</a> <a href="tg://user?id=7">Анна</a>', find_user=people.get
+    )
     assert plain == "e Анна"
     assert entities == [
         {"type": "text_link", "offset": 0, "length": 1, "url": "https://e.org/?a=1&b=2"},
@@ -65,7 +82,8 @@ def test_links_become_text_links_and_mentions_of_known_people() -> None:
 
 def test_nested_tags_give_nested_entities_outer_first() -> None:
     assert parse_html("<b><i>x</i></b>")[1] == [
-        {"type": "bold", "offset": 0, "length": 1}, {"type": "italic", "offset": 0, "length": 1}
+        {"type": "bold", "offset": 0, "length": 1},
+        {"type": "italic", "offset": 0, "length": 1},
     ]
 
 
@@ -76,9 +94,14 @@ def test_a_span_without_the_spoiler_class_is_refused() -> None:
 
 def test_commands_links_mentions_and_hashtags_are_found_in_plain_text() -> None:
     text = "/start now, see https://e.org/x. or mail a@b.io, ping @anna_k #заказ"
-    found = {(e["type"], text[e["offset"]:e["offset"] + e["length"]]) for e in find_entities(text, [])}
-    assert found == {("bot_command", "/start"), ("url", "https://e.org/x"), ("email", "a@b.io"),
-                     ("mention", "@anna_k"), ("hashtag", "#заказ")}
+    found = {(e["type"], text[e["offset"] : e["offset"] + e["length"]]) for e in find_entities(text, [])}
+    assert found == {
+        ("bot_command", "/start"),
+        ("url", "https://e.org/x"),
+        ("email", "a@b.io"),
+        ("mention", "@anna_k"),
+        ("hashtag", "#заказ"),
+    }
 
 
 def test_nothing_is_found_inside_code() -> None:
@@ -89,7 +112,8 @@ def test_nothing_is_found_inside_code() -> None:
 
 def test_trimming_keeps_entities_on_their_characters() -> None:
     assert trim("\n  hi there \n", [{"type": "bold", "offset": 3, "length": 8}]) == (
-        "hi there", [{"type": "bold", "offset": 0, "length": 8}]
+        "hi there",
+        [{"type": "bold", "offset": 0, "length": 8}],
     )
 
 
@@ -97,7 +121,13 @@ def test_markdown_v2_covers_the_common_styles() -> None:
     plain, entities = parse_markdown_v2(r"*b* _i_ __u__ ~s~ ||p|| [l](https://e.org) `c` \. \!")
     assert plain == "b i u s p l c . !"
     assert [e["type"] for e in entities] == [
-        "bold", "italic", "underline", "strikethrough", "spoiler", "text_link", "code"
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "text_link",
+        "code",
     ]
 
 
@@ -118,7 +148,12 @@ def test_legacy_markdown_reads_its_four_styles_and_links() -> None:
     plain, entities = parse_markdown("*b* _i_ `c` [l](https://e.org) \\_ ```python\nx```")
     assert plain == "b i c l _ x"
     assert [(e["type"], e.get("url") or e.get("language")) for e in entities] == [
-        ("bold", None), ("italic", None), ("code", None), ("text_link", "https://e.org"), ("pre", "python")]
+        ("bold", None),
+        ("italic", None),
+        ("code", None),
+        ("text_link", "https://e.org"),
+        ("pre", "python"),
+    ]
 
 
 def test_legacy_markdown_refuses_an_unclosed_entity() -> None:

@@ -20,9 +20,12 @@ async def anna(sandbox: SandboxClient) -> int:
 
 
 async def send(sandbox: SandboxClient, chat_id: int, text: str) -> tuple[int, dict[str, object]]:
-    async with aiohttp.ClientSession() as session, session.post(
-        f"{sandbox.bot_api_url}{sandbox.token}/sendMessage", json={"chat_id": chat_id, "text": text}
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{sandbox.bot_api_url}{sandbox.token}/sendMessage", json={"chat_id": chat_id, "text": text}
+        ) as response,
+    ):
         return response.status, await response.json()
 
 
@@ -35,8 +38,12 @@ async def test_a_burst_to_one_chat_meets_429_after_three_messages(sandbox: Sandb
     await sandbox.set_limits(realistic=True)
     answers = [await send(sandbox, anna, str(n)) for n in range(4)]
     assert [status for status, _ in answers] == [200, 200, 200, 429]
-    assert answers[-1][1] == {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-                              "parameters": {"retry_after": 1}}
+    assert answers[-1][1] == {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 1",
+        "parameters": {"retry_after": 1},
+    }
     assert (await sandbox.stats())["rate_limited"] == 1
 
 
@@ -80,9 +87,7 @@ def test_a_group_sent_one_message_a_second_is_held_back_within_half_a_minute(
         accepted += 1
         now[0] += 1.0  # one a second keeps within the per-chat limit, not the group's 20 a minute
     assert 20 <= accepted <= 30
-    private_chat_accepted = sum(
-        limits.retry_after(1, "sendMessage", 100 + n, "private") is None for n in range(10)
-    )
+    private_chat_accepted = sum(limits.retry_after(1, "sendMessage", 100 + n, "private") is None for n in range(10))
     assert private_chat_accepted == 10
 
 

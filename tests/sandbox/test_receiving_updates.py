@@ -39,14 +39,18 @@ async def test_a_polling_application_answers_people(sandbox: SandboxClient, star
 
 async def test_a_webhook_application_answers_people_and_checks_the_secret(sandbox: SandboxClient) -> None:
     port = free_port()
-    application = (Application.builder().token(sandbox.token).base_url(sandbox.bot_api_url)
-                   .base_file_url(sandbox.file_url).build())
+    application = (
+        Application.builder().token(sandbox.token).base_url(sandbox.bot_api_url).base_file_url(sandbox.file_url).build()
+    )
     application.add_handler(MessageHandler(filters.TEXT, shout))
     async with application:
         await application.start()
         assert application.updater is not None
         await application.updater.start_webhook(
-            listen="127.0.0.1", port=port, url_path="hook", webhook_url=f"http://127.0.0.1:{port}/hook",
+            listen="127.0.0.1",
+            port=port,
+            url_path="hook",
+            webhook_url=f"http://127.0.0.1:{port}/hook",
             secret_token="webhook_Secret-1",
         )
         try:

@@ -51,20 +51,24 @@ async def test_a_caption_longer_than_1024_is_refused(bot: Bot, anna: int) -> Non
         await bot.send_document(anna, document=b"data", filename="a.txt", caption="x" * 1025)
 
 
-@pytest.mark.parametrize(("html", "reason"), [
-    ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
-    ("<b>bold</i>", 'Unmatched end tag at byte offset 7, expected "</b>", found "</i>"'),
-    ("<blink>x</blink>", 'Unsupported start tag "blink" at byte offset 0'),
-    ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
-    ("x</b>", "Unexpected end tag at byte offset 1"),
-    ("Иван <Петров>", 'Unsupported start tag "петров" at byte offset 9'),
-    ("Рога & Копыта", 'Unescaped "&" at byte offset 9'),
-])
+@pytest.mark.parametrize(
+    ("html", "reason"),
+    [
+        ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("<b>bold</i>", 'Unmatched end tag at byte offset 7, expected "</b>", found "</i>"'),
+        ("<blink>x</blink>", 'Unsupported start tag "blink" at byte offset 0'),
+        ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
+        ("x</b>", "Unexpected end tag at byte offset 1"),
+        ("Иван <Петров>", 'Unsupported start tag "петров" at byte offset 9'),
+        ("Рога & Копыта", 'Unescaped "&" at byte offset 9'),
+    ],
+)
 async def test_malformed_html_is_refused_with_the_parsers_reason(
     sandbox: SandboxClient, anna: int, html: str, reason: str
 ) -> None:
-    status, body = await raw_call(sandbox, f"/bot{sandbox.token}/sendMessage",
-                                  data={"chat_id": anna, "text": html, "parse_mode": "HTML"})
+    status, body = await raw_call(
+        sandbox, f"/bot{sandbox.token}/sendMessage", data={"chat_id": anna, "text": html, "parse_mode": "HTML"}
+    )
     assert status == 400
     assert body["description"].startswith(f"Bad Request: can't parse entities: {reason}")
 
@@ -76,8 +80,11 @@ async def test_ptb_sees_malformed_html_as_bad_request(bot: Bot, anna: int) -> No
 
 async def test_a_bare_ampersand_passes_when_not_strict(sandbox: SandboxClient, anna: int) -> None:
     sandbox.emulator.strict = False
-    status, body = await raw_call(sandbox, f"/bot{sandbox.token}/sendMessage",
-                                  data={"chat_id": anna, "text": "Рога & Копыта", "parse_mode": "HTML"})
+    status, body = await raw_call(
+        sandbox,
+        f"/bot{sandbox.token}/sendMessage",
+        data={"chat_id": anna, "text": "Рога & Копыта", "parse_mode": "HTML"},
+    )
     assert status == 200 and body["result"]["text"] == "Рога & Копыта"
 
 
@@ -103,27 +110,43 @@ async def test_an_inline_keyboard_holds_at_most_100_buttons(bot: Bot, anna: int)
 
 
 async def test_a_button_that_does_nothing_is_refused(sandbox: SandboxClient, anna: int) -> None:
-    status, body = await raw_call(sandbox, f"/bot{sandbox.token}/sendMessage", json={
-        "chat_id": anna, "text": "?", "reply_markup": {"inline_keyboard": [[{"text": "just text"}]]}})
-    assert (status, body["description"]) == (400, "Bad Request: can't parse inline keyboard button: "
-                                                    "Text buttons are unallowed in the inline keyboard")
+    status, body = await raw_call(
+        sandbox,
+        f"/bot{sandbox.token}/sendMessage",
+        json={"chat_id": anna, "text": "?", "reply_markup": {"inline_keyboard": [[{"text": "just text"}]]}},
+    )
+    assert (status, body["description"]) == (
+        400,
+        "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
+    )
 
 
 async def test_reply_markup_must_be_a_json_object(sandbox: SandboxClient, anna: int) -> None:
     sandbox.emulator.strict = False  # strict mode would catch the list first, as a broken contract
     for markup in ("{not json", "[1, 2]"):
-        status, body = await raw_call(sandbox, f"/bot{sandbox.token}/sendMessage",
-                                      data={"chat_id": str(anna), "text": "?", "reply_markup": markup})
+        status, body = await raw_call(
+            sandbox,
+            f"/bot{sandbox.token}/sendMessage",
+            data={"chat_id": str(anna), "text": "?", "reply_markup": markup},
+        )
         assert (status, body["description"]) == (400, "Bad Request: can't parse reply keyboard markup JSON object")
 
 
 async def test_an_edit_that_changes_nothing_is_not_modified(bot: Bot, anna: int) -> None:
     sent = await bot.send_message(anna, "<b>one</b>", parse_mode=ParseMode.HTML, reply_markup=keyboard("a"))
-    with pytest.raises(BadRequest, match=r"^Message is not modified: specified new message content and reply "
-                                         "markup are exactly the same as a current content and reply markup of "
-                                         "the message$"):
-        await bot.edit_message_text("<b>one</b>", chat_id=anna, message_id=sent.message_id,
-                                    parse_mode=ParseMode.HTML, reply_markup=keyboard("a"))
+    with pytest.raises(
+        BadRequest,
+        match=r"^Message is not modified: specified new message content and reply "
+        "markup are exactly the same as a current content and reply markup of "
+        "the message$",
+    ):
+        await bot.edit_message_text(
+            "<b>one</b>",
+            chat_id=anna,
+            message_id=sent.message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard("a"),
+        )
     with pytest.raises(BadRequest, match=r"^Message is not modified"):
         await bot.edit_message_reply_markup(chat_id=anna, message_id=sent.message_id, reply_markup=keyboard("a"))
     # The same text without the keyboard is a change: the keyboard goes.
@@ -158,8 +181,9 @@ async def test_an_unknown_callback_query_is_too_old(bot: Bot) -> None:
 
 async def test_a_callback_query_is_answered_once(bot: Bot, anna: int, sandbox: SandboxClient) -> None:
     sent = await bot.send_message(anna, "?", reply_markup=keyboard("a"))
-    tap = await sandbox.request("POST", "/callbacks", json={"user_id": anna, "message_id": sent.message_id,
-                                                             "data": "a"})
+    tap = await sandbox.request(
+        "POST", "/callbacks", json={"user_id": anna, "message_id": sent.message_id, "data": "a"}
+    )
     await bot.answer_callback_query(tap["callback_query_id"])
     with pytest.raises(BadRequest, match=r"^Query is too old"):
         await bot.answer_callback_query(tap["callback_query_id"])
@@ -167,8 +191,9 @@ async def test_a_callback_query_is_answered_once(bot: Bot, anna: int, sandbox: S
 
 async def test_a_callback_query_older_than_15_minutes_is_too_old(bot: Bot, anna: int, sandbox: SandboxClient) -> None:
     sent = await bot.send_message(anna, "?", reply_markup=keyboard("a"))
-    tap = await sandbox.request("POST", "/callbacks", json={"user_id": anna, "message_id": sent.message_id,
-                                                             "data": "a"})
+    tap = await sandbox.request(
+        "POST", "/callbacks", json={"user_id": anna, "message_id": sent.message_id, "data": "a"}
+    )
     await sandbox.advance_clock(15 * 60 + 1)
     with pytest.raises(BadRequest, match=r"^Query is too old"):
         await bot.answer_callback_query(tap["callback_query_id"])

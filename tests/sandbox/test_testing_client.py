@@ -15,13 +15,18 @@ async def greet(update: Update, context: Context) -> None:
     """Answer /start with the payload and a keyboard to approve or reject."""
     assert update.message is not None and update.effective_user is not None
     payload = " ".join(context.args or []) or "none"
-    keyboard = InlineKeyboardMarkup([
-        [InlineKeyboardButton("Согласовать", callback_data="approve:1"),
-         InlineKeyboardButton("Отклонить", callback_data="reject:1")],
-        [InlineKeyboardButton("Сайт", url="https://example.org")],
-    ])
-    await update.message.reply_html(f"Здравствуйте, <b>{update.effective_user.first_name}</b>! ({payload})",
-                                    reply_markup=keyboard)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Согласовать", callback_data="approve:1"),
+                InlineKeyboardButton("Отклонить", callback_data="reject:1"),
+            ],
+            [InlineKeyboardButton("Сайт", url="https://example.org")],
+        ]
+    )
+    await update.message.reply_html(
+        f"Здравствуйте, <b>{update.effective_user.first_name}</b>! ({payload})", reply_markup=keyboard
+    )
 
 
 def work(context: Context, *, seconds: float) -> None:
@@ -48,11 +53,13 @@ async def echo(update: Update, context: Context) -> None:
 
 @pytest.fixture
 async def keyboard_bot(sandbox: SandboxClient, start_polling_bot: StartBot) -> None:
-    application = await start_polling_bot([
-        CommandHandler("start", greet),
-        CallbackQueryHandler(decide),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, echo),
-    ])
+    application = await start_polling_bot(
+        [
+            CommandHandler("start", greet),
+            CallbackQueryHandler(decide),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, echo),
+        ]
+    )
     application.bot_data["clock"] = sandbox.emulator.clock
 
 
@@ -63,7 +70,8 @@ async def test_send_returns_once_the_bot_has_answered(sandbox: SandboxClient, ke
     assert reaction.messages == [anna.last_message]
     assert anna.last_message.entities == [{"type": "bold", "offset": 14, "length": 4}]
     assert anna.last_message.buttons == [
-        [("Согласовать", "approve:1"), ("Отклонить", "reject:1")], [("Сайт", "https://example.org")]
+        [("Согласовать", "approve:1"), ("Отклонить", "reject:1")],
+        [("Сайт", "https://example.org")],
     ]
     assert anna.last_message.button("Сайт").is_url
 
@@ -145,8 +153,9 @@ async def answer_then_think(update: Update, context: Context) -> None:
 
 async def two_replies_apart(update: Update, context: Context) -> None:
     assert update.message is not None
-    await update.message.reply_text("Сейчас посмотрю…", reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Ок", callback_data="ok")]]))
+    await update.message.reply_text(
+        "Сейчас посмотрю…", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Ок", callback_data="ok")]])
+    )
     work(context, seconds=0.4)
     await update.message.reply_text("Вот что нашлось")
 
@@ -155,7 +164,8 @@ async def test_a_tracked_bot_is_waited_for_exactly_however_long_it_pauses(
     sandbox: SandboxClient, start_polling_bot: StartBot
 ) -> None:
     application = await start_polling_bot(
-        [MessageHandler(filters.TEXT, two_replies_apart), CallbackQueryHandler(answer_then_think)], track=True)
+        [MessageHandler(filters.TEXT, two_replies_apart), CallbackQueryHandler(answer_then_think)], track=True
+    )
     application.bot_data["clock"] = sandbox.emulator.clock
     anna = sandbox.user(1001)
     reaction = await anna.send("найди")
@@ -181,8 +191,7 @@ async def edit_without_answering(update: Update, context: Context) -> None:
 async def test_a_tracked_bot_that_leaves_a_tap_unanswered_fails_the_test(
     sandbox: SandboxClient, start_polling_bot: StartBot
 ) -> None:
-    await start_polling_bot([CommandHandler("start", greet), CallbackQueryHandler(edit_without_answering)],
-                            track=True)
+    await start_polling_bot([CommandHandler("start", greet), CallbackQueryHandler(edit_without_answering)], track=True)
     anna = sandbox.user(1001)
     await anna.send("/start")
     with pytest.raises(AssertionError, match="handled the tap on 'Согласовать' without answering the callback"):

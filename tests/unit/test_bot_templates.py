@@ -33,7 +33,9 @@ from sandbox.message_text import compose
 from templates import render
 from templates.rendering import to_plain
 from tests.unit.test_bot_new_request import NEW_REQUEST_CONTEXTS
+from tests.unit.test_bot_notices import NOTICES_CONTEXTS
 from tests.unit.test_bot_registry import REGISTRY_CONTEXTS
+from tests.unit.test_bot_settings import SETTINGS_CONTEXTS
 
 BOT_TEMPLATES = Path(templates.__file__).parent / "bot"
 LANGUAGES = ("ru", "en")
@@ -288,6 +290,8 @@ CONTEXTS: dict[str, Contexts] = {
 # Each area's own test module keeps the worst cases of its templates.
 CONTEXTS.update(NEW_REQUEST_CONTEXTS)
 CONTEXTS.update(REGISTRY_CONTEXTS)
+CONTEXTS.update(SETTINGS_CONTEXTS)
+CONTEXTS.update(NOTICES_CONTEXTS)
 
 
 def bot_templates() -> Iterator[str]:

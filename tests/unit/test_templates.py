@@ -118,6 +118,9 @@ SAMPLES: dict[ErrorCode, dict[str, Any]] = {
     ErrorCode.INVITE_NOT_FOUND: {},
     ErrorCode.INVITE_USED: {},
     ErrorCode.INVITE_EXPIRED: {"expired_at": "2026-12-15T11:05:00+00:00"},
+    ErrorCode.QUIET_HOURS_UNREADABLE: {"value": "с десяти вечера"},
+    ErrorCode.QUIET_HOURS_EMPTY: {"value": "08:00"},
+    ErrorCode.NOTICE_CATEGORY_UNKNOWN: {"value": "payments"},
 }
 
 # Messages that name none of their params: the person needs no value to know what to do.
@@ -346,7 +349,7 @@ def test_stages_and_buttons_are_named_in_the_sales_departments_words() -> None:
     assert [action_name(action) for action in Action] == [
         "Добавить строку", "Изменить строки", "На согласование", "Отозвать", "Согласовать", "Отклонить",
         "Вернуть на доработку", "Договор и оплата", "Примечание", "В исполнение", "Отгружен", "Закрыть", "Отменить",
-        "В архив", "История", "Ход производства",
+        "В архив", "История", "Ход производства", "🔔 Следить", "🔕 Не следить",
     ]  # fmt: skip
 
 

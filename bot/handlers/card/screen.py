@@ -30,7 +30,7 @@ from templates.rendering import to_plain
 MAX_CARD = 4096
 LINES_PER_PAGE = 8
 
-# Buttons shown on a card, in this order, two to a row; history and progress last.
+# Buttons shown on a card, in this order, two to a row; watching, then history and progress, last.
 BUTTON_ORDER: tuple[Action, ...] = (
     Action.APPROVE,
     Action.RETURN,
@@ -46,6 +46,8 @@ BUTTON_ORDER: tuple[Action, ...] = (
     Action.CLOSE,
     Action.CANCEL,
     Action.ARCHIVE,
+    Action.WATCH,
+    Action.UNWATCH,
     Action.PROGRESS,
     Action.HISTORY,
 )

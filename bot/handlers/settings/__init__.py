@@ -1,0 +1,1 @@
+"""A person's own settings (/settings: language, notices, quiet hours, what to mute) and the orders they watch."""
