@@ -288,13 +288,14 @@ class Dispatcher:
             await uc.mark_edited(self.db, notice_id=edit.id, now=self.clock(), error=error)
 
     async def _retry_or_fail(self, group: Sequence[DueNotice], reason: str, *, doubtful: bool = False) -> None:
-        tries = max(notice.attempts for notice in group)
+        # Only Telegram's failures count: a crash, an ended lease or a flood wait is no reason to give up.
+        tries = max(notice.failures for notice in group) + 1
         if tries >= self.settings.max_tries:
             self.stats.counts["failed"] += len(group)
             await self._fail(group, f"{reason} ({tries} tries)")
             return
         delay = min(self.settings.backoff_cap, self.settings.backoff * 2 ** (tries - 1))
-        await self._later(group, delay * random.uniform(0.5, 1.5), reason, doubtful=doubtful)
+        await self._later(group, delay * random.uniform(0.5, 1.5), reason, doubtful=doubtful, failed=True)
 
     async def _later(
         self,
@@ -305,11 +306,14 @@ class Dispatcher:
         doubtful: bool = False,
         chat_id: int | None = None,
         backoff: bool = True,
+        failed: bool = False,
     ) -> None:
         at = self.clock() + timedelta(seconds=seconds)
         self.stats.counts["retried"] += len(group) if backoff or seconds else 0
         for notice in group:
-            await uc.retry_later(self.db, notice_id=notice.id, at=at, reason=reason, doubtful=doubtful, chat_id=chat_id)
+            await uc.retry_later(
+                self.db, notice_id=notice.id, at=at, reason=reason, doubtful=doubtful, chat_id=chat_id, failed=failed
+            )
 
     async def _fail(self, group: Sequence[DueNotice], reason: str) -> None:
         for notice in group:

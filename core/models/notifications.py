@@ -38,7 +38,9 @@ class Notification(Base):
     status: Mapped[str] = mapped_column(String(12), default=NoticeStatus.PENDING)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # claims: a crash or a flood wait counts too
+    # Sends Telegram failed (a 5xx, a network fault, a timeout): what gives up on a notice.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
     next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A claim lasts until then; a dispatcher that died leaves the row to be claimed again.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

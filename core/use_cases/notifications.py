@@ -67,6 +67,7 @@ class DueNotice:
     urgent: bool
     in_digest: bool
     attempts: int
+    failures: int = 0  # sends Telegram failed so far
 
     @property
     def person_id(self) -> int:
@@ -320,6 +321,7 @@ async def claim_due(
                     urgent=notice.urgent,
                     in_digest=notice.in_digest,
                     attempts=notice.attempts,
+                    failures=notice.failures,
                 )
             )
         return claimed
@@ -440,12 +442,20 @@ async def mark_failed(db: Database, *, notice_id: int, reason: str) -> bool:
 
 
 async def retry_later(
-    db: Database, *, notice_id: int, at: datetime, reason: str = "", doubtful: bool = False, chat_id: int | None = None
+    db: Database,
+    *,
+    notice_id: int,
+    at: datetime,
+    reason: str = "",
+    doubtful: bool = False,
+    chat_id: int | None = None,
+    failed: bool = False,
 ) -> bool:
     """Try again at `at` (a 429's retry_after, a backoff after a network fault); the lease ends now.
 
     `doubtful`: the send timed out, so Telegram may have delivered it; the retry may make a duplicate.
     `chat_id`: the chat moved (a group became a supergroup); the retry goes there.
+    `failed`: Telegram failed the send (not a flood wait, nor a lease that ran out): it counts towards giving up.
     """
     async with db.unit_of_work() as session:
         notice = await _pending(session, notice_id)
@@ -456,6 +466,7 @@ async def retry_later(
             return False
         notice.next_try_at, notice.lease_until, notice.last_error = at, None, reason[:2000] or notice.last_error
         notice.doubtful = notice.doubtful or doubtful
+        notice.failures += failed
         notice.chat_id = chat_id or notice.chat_id
         return True
 
@@ -573,6 +584,8 @@ async def retry(db: Database, *, ids: Sequence[int] = (), now: datetime) -> int:
         if ids:
             query = query.where(Notification.id.in_(list(ids)))
         done = await session.execute(
-            query.values(status=NoticeStatus.PENDING, due_at=now, next_try_at=None, lease_until=None, attempts=0)
+            query.values(
+                status=NoticeStatus.PENDING, due_at=now, next_try_at=None, lease_until=None, attempts=0, failures=0
+            )
         )
         return int(done.rowcount)  # type: ignore[attr-defined]

@@ -121,3 +121,16 @@ async def test_a_periodic_job_runs_once_a_period_however_many_processes_ask(db: 
     assert sorted([first.skipped, second.skipped]) == [False, True]
     assert (await run(db, "release_held", now=NOW + timedelta(seconds=30), once_a_period=True)).skipped
     assert not (await run(db, "release_held", now=NOW + timedelta(minutes=1), once_a_period=True)).skipped
+
+
+async def test_only_telegram_s_failures_count_towards_giving_up_not_claims_that_came_back(db: Database) -> None:
+    world = await make_world(db)
+    await order_in(world, Stage.APPROVAL)
+    await uc.fan_out(db, now=NOW)
+    for minute in range(5):  # claimed and lost five times (a dispatcher killed, a lease that ran out)
+        claimed = await uc.claim_due(db, worker="a", now=NOW + timedelta(minutes=minute), lease=timedelta(seconds=30))
+    one = claimed[0]
+    assert (one.attempts, one.failures) == (5, 0)
+    await uc.retry_later(db, notice_id=one.id, at=LATER, reason="502", failed=True)
+    [again] = [n for n in await uc.claim_due(db, worker="a", now=LATER + timedelta(minutes=1)) if n.id == one.id]
+    assert (again.attempts, again.failures) == (6, 1)

@@ -28,6 +28,7 @@ def upgrade() -> None:
         # Notices already there are instant ones, sent once with certainty.
         batch_op.add_column(sa.Column("in_digest", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column("doubtful", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column("failures", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("closed_by_event_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_foreign_key(
@@ -44,6 +45,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("fk_notifications_closed_by_event_id_outbox_events"), type_="foreignkey")
         batch_op.drop_column("edited_at")
         batch_op.drop_column("closed_by_event_id")
+        batch_op.drop_column("failures")
         batch_op.drop_column("doubtful")
         batch_op.drop_column("in_digest")
     op.drop_table("job_runs")
