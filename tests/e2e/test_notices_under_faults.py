@@ -16,12 +16,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import BACKGROUND, Background
-from core import use_cases as uc
 from core.db import Database
 from core.models import NoticeStatus, Notification, Person
 from sandbox.testing import running_sandbox
-from tests.e2e.conftest import ADMIN, BOT_NOW, HEAD, MANAGER, OTHER_MANAGER, STAFF, RunningBot, start_bot, stop_bot
-from tests.e2e.test_order_card import customer_id, person_id
+from tests.e2e.conftest import ADMIN, BOT_NOW, MANAGER, OTHER_MANAGER, STAFF, RunningBot, start_bot, stop_bot
+from tests.e2e.test_notifications import registered_by_head
 
 ORDERS = 6  # for each of two managers: a chat takes one message a second
 
@@ -52,18 +51,10 @@ async def bot_with_a_moving_clock(demo_db: Database) -> AsyncIterator[RunningBot
 
 async def register_for_managers(bot: RunningBot) -> dict[int, list[str]]:
     """The head of sales registers orders for two managers: each manager is to hear of each, once."""
-    head, customer = await person_id(bot, HEAD), await customer_id(bot, "Ромашка")
     numbers: dict[int, list[str]] = {MANAGER: [], OTHER_MANAGER: []}
     for _ in range(ORDERS):
         for manager in numbers:
-            card = await uc.register_request(
-                bot.db,
-                actor_id=head,
-                counterparty_id=customer,
-                responsible_id=await person_id(bot, manager),
-                now=bot.clock(),
-            )
-            numbers[manager].append(card.number)
+            numbers[manager].append((await registered_by_head(bot, manager)).number)
     return numbers
 
 
@@ -156,7 +147,7 @@ async def test_a_notice_to_a_group_that_became_a_supergroup_goes_to_the_new_chat
         description="Bad Request: group chat was upgraded to a supergroup chat",
         parameters={"migrate_to_chat_id": supergroup},
     )
-    numbers = [await register_for_manager_once(bot)]
+    numbers = [(await registered_by_head(bot)).number]
     await settled(bot)
     async with bot.db.reading() as session:
         chats = list(
@@ -166,14 +157,3 @@ async def test_a_notice_to_a_group_that_became_a_supergroup_goes_to_the_new_chat
     group = bot.user(MANAGER).in_group(supergroup)
     await group.refresh()
     assert any(numbers[0] in (message.text or "") for message in group.bot_messages)
-
-
-async def register_for_manager_once(bot: RunningBot) -> str:
-    card = await uc.register_request(
-        bot.db,
-        actor_id=await person_id(bot, HEAD),
-        counterparty_id=await customer_id(bot, "Ромашка"),
-        responsible_id=await person_id(bot, MANAGER),
-        now=bot.clock(),
-    )
-    return card.number

@@ -11,10 +11,11 @@ from sqlalchemy import select, update
 from core import use_cases as uc
 from core.models import NoticeStatus, Notification, Person
 from core.stages import Stage
+from core.views import OrderCard
 from sandbox.client_model import ChatMessage
 from sandbox.testing import SandboxUser
 from tests.e2e.conftest import ADMIN, BOT_NOW, FINANCE, HEAD, MANAGER, PLANNER, RunningBot
-from tests.e2e.test_order_card import SOON, in_approval, item_id, new_request, order, person_id
+from tests.e2e.test_order_card import SOON, customer_id, in_approval, item_id, new_request, order, person_id
 
 BIG = (("ВК-100", "300"),)  # above the finance threshold: both approvers are asked at once
 
@@ -40,8 +41,20 @@ async def statuses(bot: RunningBot, telegram_id: int) -> list[str]:
             select(Notification.status)
             .join(Person, Person.id == Notification.person_id)
             .where(Person.telegram_id == telegram_id)
+            .order_by(Notification.id)
         )
         return list(found)
+
+
+async def registered_by_head(bot: RunningBot, manager: int = MANAGER) -> OrderCard:
+    """A request the head of sales registers for a manager, as of the bot's clock: the manager is to hear of it."""
+    return await uc.register_request(
+        bot.db,
+        actor_id=await person_id(bot, HEAD),
+        counterparty_id=await customer_id(bot, "Ромашка"),
+        responsible_id=await person_id(bot, manager),
+        now=bot.clock(),
+    )
 
 
 async def test_a_submission_brings_each_approver_the_card_with_buttons_and_tells_the_manager_nothing(
@@ -92,13 +105,7 @@ async def test_a_return_for_rework_reaches_the_manager_with_what_to_fix(notifyin
 
 
 async def test_a_manager_hears_of_an_order_a_head_of_sales_registered_for_them(notifying_bot: RunningBot) -> None:
-    registered = await uc.register_request(
-        notifying_bot.db,
-        actor_id=await person_id(notifying_bot, HEAD),
-        counterparty_id=(await new_request(notifying_bot)).counterparty_id,
-        responsible_id=await person_id(notifying_bot, MANAGER),
-        now=BOT_NOW,
-    )
+    registered = await registered_by_head(notifying_bot)
     await told(notifying_bot.user(MANAGER), registered.number, "Зарегистрирован на вас", "Петров")
     assert await statuses(notifying_bot, HEAD) == []
 
@@ -144,13 +151,7 @@ async def test_planners_hear_when_an_order_reaches_execution(notifying_bot: Runn
 
 async def test_what_comes_about_one_order_in_quick_succession_goes_as_one_message(notifying_bot: RunningBot) -> None:
     head = await person_id(notifying_bot, HEAD)
-    registered = await uc.register_request(
-        notifying_bot.db,
-        actor_id=head,
-        counterparty_id=(await new_request(notifying_bot)).counterparty_id,
-        responsible_id=await person_id(notifying_bot, MANAGER),
-        now=BOT_NOW,
-    )
+    registered = await registered_by_head(notifying_bot)
     for code in ("ВК-100", "ВК-200"):
         await uc.add_line(
             notifying_bot.db,

@@ -7,16 +7,16 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from core import use_cases as uc
 from core.db import Database
-from core.models import NoticeStatus, Notification, Person
+from core.models import NoticeStatus, Person
 from jobs.catalogue import run
 from sandbox.testing import running_sandbox
 from tests.e2e.conftest import HEAD, MANAGER, STAFF, RunningBot, start_bot, stop_bot
-from tests.e2e.test_notifications import told
-from tests.e2e.test_order_card import customer_id, new_request, person_id
+from tests.e2e.test_notifications import registered_by_head, statuses, told
+from tests.e2e.test_order_card import new_request
 
 NIGHT = datetime(2026, 11, 30, 19, 30, tzinfo=UTC)  # 22:30 in Moscow
 MORNING = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)  # 08:00 in Moscow
@@ -44,17 +44,6 @@ async def bot_at_night(demo_db: Database) -> AsyncIterator[tuple[RunningBot, Clo
             await stop_bot(running.application)
 
 
-async def statuses(bot: RunningBot, telegram_id: int) -> list[str]:
-    async with bot.db.reading() as session:
-        found = await session.scalars(
-            select(Notification.status)
-            .join(Person, Person.id == Notification.person_id)
-            .where(Person.telegram_id == telegram_id)
-            .order_by(Notification.id)
-        )
-        return list(found)
-
-
 async def until(bot: RunningBot, telegram_id: int, wanted: list[str]) -> None:
     for _ in range(200):
         if await statuses(bot, telegram_id) == wanted:
@@ -63,22 +52,11 @@ async def until(bot: RunningBot, telegram_id: int, wanted: list[str]) -> None:
     raise AssertionError(f"{telegram_id}: {await statuses(bot, telegram_id)} is not {wanted}")
 
 
-async def register_for_manager(bot: RunningBot) -> str:
-    card = await uc.register_request(
-        bot.db,
-        actor_id=await person_id(bot, HEAD),
-        counterparty_id=await customer_id(bot, "Ромашка"),
-        responsible_id=await person_id(bot, MANAGER),
-        now=bot.clock(),
-    )
-    return card.number
-
-
 async def test_news_at_night_waits_for_morning_but_a_decision_waiting_comes_at_once(
     bot_at_night: tuple[RunningBot, Clock],
 ) -> None:
     bot, clock = bot_at_night
-    number = await register_for_manager(bot)
+    number = (await registered_by_head(bot)).number
     card = await new_request(bot)
     await uc.submit_for_approval(bot.db, actor_id=card.responsible_id, order_id=card.id, now=clock())
     await told(bot.user(HEAD), "Ждёт вашего решения", card.number)  # urgent: at night too
@@ -95,7 +73,7 @@ async def test_a_digest_comes_once_in_the_morning_with_every_order_in_one_messag
     async with bot.db.unit_of_work() as session:
         await session.execute(update(Person).where(Person.telegram_id == MANAGER).values(notify_digest=True))
     clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # midday: no quiet hours, yet nothing goes now
-    numbers = [await register_for_manager(bot) for _ in range(3)]
+    numbers = [(await registered_by_head(bot)).number for _ in range(3)]
     await until(bot, MANAGER, [NoticeStatus.HELD] * 3)
     manager = bot.user(MANAGER)
     await manager.refresh()
