@@ -26,6 +26,7 @@ class Prefix(StrEnum):
     NEW = "n"  # registering a request: n:<flow id>:<what>[:args]
     REGISTRY = "r"  # the registry: r:<what>[:args]
     SETTINGS = "s"  # a person's settings: s:<what>[:<value>[:<on or off>]]
+    INBOX = "i"  # an approver's inbox: i:<what>[:<order> or <the list's key>]
 
     def pattern(self, *first: str) -> str:
         """The regular expression of this prefix's data (and of its first argument, if given) for PTB's routing."""

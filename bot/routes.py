@@ -25,6 +25,8 @@ from bot.callbacks import Prefix
 from bot.handlers import start, text
 from bot.handlers.card import decisions, details, lines, moves, screen, terms, views
 from bot.handlers.card.screen import ActionHandler, Move
+from bot.handlers.inbox import taps as inbox
+from bot.handlers.inbox import view as inbox_view
 from bot.handlers.registering import conversation, quick, state
 from bot.handlers.registry import browse, export
 from bot.handlers.registry import view as registry_view
@@ -91,6 +93,7 @@ def handlers() -> list[BaseHandler[Update, Any, Any]]:
         command("find", browse.find_command, private=True),
         command("export", export.export_command, private=True),
         command("settings", settings_screen.settings_command, private=True),
+        command("inbox", inbox.inbox_command, private=True),
         command("watch", watching.watch_command),
         command("unwatch", watching.unwatch_command),
         tap(Prefix.ORDER, screen.card_taps(CARD_ACTIONS, CARD_MOVES)),
@@ -112,6 +115,10 @@ def handlers() -> list[BaseHandler[Update, Any, Any]]:
         tap(Prefix.SETTINGS, settings_screen.quiet_tap, settings_screen.QUIET),
         tap(Prefix.SETTINGS, quiet.type_quiet_tap, settings_screen.TYPE_QUIET),
         tap(Prefix.SETTINGS, settings_screen.mute_tap, settings_screen.MUTE),
+        tap(Prefix.INBOX, inbox.open_tap, inbox_view.OPEN),
+        tap(Prefix.INBOX, inbox.all_tap, inbox_view.ALL),
+        tap(Prefix.INBOX, inbox.yes_tap, inbox_view.YES),
+        tap(Prefix.INBOX, inbox.back_tap, inbox_view.BACK),
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
             for_staff(text.typed_texts(FLOWS, TEXT_CLAIMS)),

@@ -10,7 +10,7 @@ from alembic.util import CommandError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from cli import db_commands, demo, jobs, notifications, orders, people, run_commands
+from cli import db_commands, demo, jobs, notifications, orders, people, report, routes, run_commands
 from cli.common import Subparsers, UsageError, lang_of
 from core.errors import DomainError
 from templates import error_message
@@ -23,6 +23,8 @@ MODULES: Sequence[Callable[[Subparsers], None]] = (
     notifications.register,
     orders.register,
     people.register,
+    report.register,
+    routes.register,
     run_commands.register,
 )
 

@@ -2,7 +2,7 @@
 
 Orders are made through the use cases, so each has the journal it would have had if people had
 done the work; the clock is moved back for older orders, so the history spans weeks. What has no
-use case yet (the approval route, payment terms, contracts, stock) is inserted directly.
+use case yet (payment terms, contracts, stock) is inserted directly.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from core.db import Database
 from core.errors import Conflict, ErrorCode
 from core.models import (
     Activity,
-    ApprovalRoute,
-    ApprovalRouteStep,
     Contract,
     ContractKind,
     Decision,
@@ -63,6 +61,22 @@ STAFF: tuple[tuple[int, str, tuple[Role, ...]], ...] = (
     (OTHER_MANAGER, "Кузнецов Дмитрий Олегович", (Role.MANAGER,)),
     (FINANCE, "Фёдоров Михаил Александрович", (Role.APPROVER,)),
 )
+
+# The approval route, as an administrator would load it (`orderbot routes load`): the commercial
+# step for every order, and the finance director alongside it for large ones.
+ROUTE: Mapping[str, object] = {
+    "name": "Основной маршрут согласования",
+    "steps": [
+        {"title": "Коммерческое согласование", "role": Role.APPROVER.value},
+        {
+            "title": "Финансовое согласование",
+            "role": Role.APPROVER.value,
+            "person": FINANCE,
+            "min_amount": FINANCE_THRESHOLD,
+            "parallel": True,
+        },
+    ],
+}
 
 _INN_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 
@@ -752,24 +766,8 @@ async def _add_items(db: Database, catalogue: _Catalogue, *, prices_from: date) 
 
 
 async def _add_route_and_terms(db: Database, catalogue: _Catalogue) -> None:
+    await uc.load_route(db, route=ROUTE)
     async with db.unit_of_work() as session:
-        session.add(
-            ApprovalRoute(
-                name="Основной маршрут согласования",
-                is_default=True,
-                steps=[
-                    ApprovalRouteStep(position=1, title="Коммерческое согласование", role=Role.APPROVER),
-                    ApprovalRouteStep(
-                        position=2,
-                        title="Финансовое согласование",
-                        role=Role.APPROVER,
-                        person_id=catalogue.people[FINANCE],
-                        min_amount=FINANCE_THRESHOLD,
-                        parallel=True,
-                    ),
-                ],
-            )
-        )
         rows = [
             PaymentTerms(
                 name=name,

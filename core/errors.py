@@ -70,6 +70,8 @@ class ErrorCode(StrEnum):
     INVITE_NOT_FOUND = "invite_not_found"
     INVITE_USED = "invite_used"
     INVITE_EXPIRED = "invite_expired"
+    ROUTE_INVALID = "route_invalid"
+    PERIOD_INVALID = "period_invalid"
     # a person's own settings
     QUIET_HOURS_UNREADABLE = "quiet_hours_unreadable"
     QUIET_HOURS_EMPTY = "quiet_hours_empty"

@@ -305,3 +305,25 @@ class PersonUnreachable(Event):
 
 
 _READERS[PERSON_UNREACHABLE] = _simple(PersonUnreachable)
+
+
+APPROVAL_REMINDER = "approval.reminder"
+
+
+@dataclass(frozen=True)
+class ApprovalReminder(ApprovalStepOpened):
+    """A step has waited `hours_waiting` working hours: its approvers are reminded; when `escalated`, the
+    head of sales hears too, with who could decide it (`approvers`, and `more_approvers` beyond them).
+
+    A step still open, told again: it extends `ApprovalStepOpened` so that what closes an approver's
+    card once its step is decided (`core.use_cases.notifications`) closes a reminder's card as well.
+    """
+
+    kind: ClassVar[str] = APPROVAL_REMINDER
+    hours_waiting: int = 0
+    escalated: bool = False
+    approvers: tuple[str, ...] = ()
+    more_approvers: int = 0
+
+
+_READERS[APPROVAL_REMINDER] = _simple(ApprovalReminder)

@@ -6,6 +6,9 @@ Who:
   the step's role, or only the person the step names, and never someone with a stake in the order
   or beyond their amount limit (`core.policy.could_decide` decides, as it does for the vote);
 - those whose votes a restart voided hear that they must vote again (urgent);
+- a step that waits too long reminds the approvers who could decide it (their card again, not
+  urgent: quiet hours hold a reminder, since it tells nothing new); an escalated reminder reaches
+  the heads of sales too; a reminder of a step decided meanwhile reaches nobody;
 - the responsible manager hears urgently what needs them: a return for rework, an approved order
   that cannot go to execution;
 - planners hear when an order reaches execution; watchers hear everything about their order;
@@ -31,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.events import (
     ApprovalCompleteBlocked,
+    ApprovalReminder,
     ApprovalRestarted,
     ApprovalStepOpened,
     InviteUsed,
@@ -67,6 +71,7 @@ class Purpose(StrEnum):
     WATCHING = "watching"
     INVITE = "invite"
     STAFF = "staff"  # someone on the staff can no longer be reached: admins see to it
+    ESCALATION = "escalation"  # a step waits too long for its approvers: the head of sales sees to it
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,12 @@ async def _wanted(session: AsyncSession, event: StoredEvent, order: Order | None
         return [*owners, *watchers] if fact.decision == Decision.APPROVE else []
     if isinstance(fact, OrderReturned | ApprovalCompleteBlocked):
         return [Recipient(order.responsible_id, Purpose.ACTION_NEEDED, True), *owners, *watchers]
+    if isinstance(fact, ApprovalReminder):  # before ApprovalStepOpened, which it extends
+        step = await _open_step(session, order, fact.step_id)
+        if step is None:
+            return []
+        deciders = [Recipient(p.id, Purpose.DECIDE, False) for p in await step_deciders(session, order, step)]
+        return [*deciders, *(await _heads(session) if fact.escalated else [])]
     if isinstance(fact, ApprovalStepOpened):
         return await _approvers(session, order, fact)
     if isinstance(fact, ApprovalRestarted):
@@ -142,11 +153,26 @@ async def _planners(session: AsyncSession) -> list[Recipient]:
     return [Recipient(p, Purpose.PLAN, False) for p in found]
 
 
+async def _heads(session: AsyncSession) -> list[Recipient]:
+    found = await session.scalars(select(PersonRole.person_id).where(PersonRole.role == Role.HEAD))
+    return [Recipient(p, Purpose.ESCALATION, False) for p in found]
+
+
 async def _approvers(session: AsyncSession, order: Order, fact: ApprovalStepOpened) -> list[Recipient]:
     """Those who would decide the step that opened, as the vote itself would judge them."""
-    step = await session.get(OrderApprovalStep, fact.step_id) if fact.step_id is not None else None
-    if step is None or step.order_id != order.id or step.state != StepState.PENDING:
+    step = await _open_step(session, order, fact.step_id)
+    if step is None:
         return []  # decided or closed before the fan-out came to it: nothing waits any more
+    return [Recipient(p.id, Purpose.DECIDE, True) for p in await step_deciders(session, order, step)]
+
+
+async def _open_step(session: AsyncSession, order: Order, step_id: int | None) -> OrderApprovalStep | None:
+    step = await session.get(OrderApprovalStep, step_id) if step_id is not None else None
+    return step if step is not None and step.order_id == order.id and step.state == StepState.PENDING else None
+
+
+async def step_deciders(session: AsyncSession, order: Order, step: OrderApprovalStep) -> list[Person]:
+    """Everyone who could decide this step of the order, as the vote itself would judge them."""
     steps = list(
         await session.scalars(
             select(OrderApprovalStep).where(
@@ -160,7 +186,7 @@ async def _approvers(session: AsyncSession, order: Order, fact: ApprovalStepOpen
     else:
         candidates = candidates.join(PersonRole).where(PersonRole.role == step.role)
     people = (await session.scalars(candidates)).unique()
-    return [Recipient(p.id, Purpose.DECIDE, True) for p in people if could_decide(p, order, steps, step)]
+    return [p for p in people if could_decide(p, order, steps, step)]
 
 
 async def _people(session: AsyncSession, chosen: Iterable[int]) -> dict[int, Person]:

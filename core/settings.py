@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.working_time import WorkingCalendar, parse_days, parse_holidays, parse_hours
 
 
 def default_database_url() -> str:
@@ -24,3 +26,48 @@ class Settings(BaseSettings):
     # At most what fits one Telegram message at the worst (long names): about 19 rows.
     page_size: int = Field(default=10, ge=1, le=15, alias="ORDERBOT_PAGE_SIZE")
     echo_sql: bool = Field(default=False, alias="ORDERBOT_ECHO_SQL")
+    # Approval reminders (`jobs.approval_reminders`): counted in working hours of the calendar below,
+    # in ORDERBOT_TIME_ZONE.
+    remind_after_hours: int = Field(default=4, ge=1, le=1000, alias="ORDERBOT_REMIND_AFTER_HOURS")
+    escalate_after_hours: int = Field(default=8, ge=1, le=1000, alias="ORDERBOT_ESCALATE_AFTER_HOURS")
+    working_hours: str = Field(default="09:00-18:00", alias="ORDERBOT_WORKING_HOURS")
+    working_days: str = Field(default="Mon-Fri", alias="ORDERBOT_WORKING_DAYS")
+    holidays: str = Field(default="", alias="ORDERBOT_HOLIDAYS")
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours_readable(cls, value: str) -> str:
+        parse_hours(value)
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _days_readable(cls, value: str) -> str:
+        parse_days(value)
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays_readable(cls, value: str) -> str:
+        parse_holidays(value)
+        return value
+
+    @model_validator(mode="after")
+    def _escalation_after_reminder(self) -> Settings:
+        if self.escalate_after_hours <= self.remind_after_hours:
+            raise ValueError(
+                f"ORDERBOT_ESCALATE_AFTER_HOURS ({self.escalate_after_hours}) must be more than "
+                f"ORDERBOT_REMIND_AFTER_HOURS ({self.remind_after_hours}): the head of sales hears after the approvers"
+            )
+        return self
+
+    def working_calendar(self) -> WorkingCalendar:
+        """The company's working hours, days and holidays, in its time zone."""
+        opens, closes = parse_hours(self.working_hours)
+        return WorkingCalendar(
+            opens=opens,
+            closes=closes,
+            days=parse_days(self.working_days),
+            holidays=parse_holidays(self.holidays),
+            time_zone=self.default_time_zone,
+        )

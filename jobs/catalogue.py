@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from core.db import Database
 from core.locks import first_in_period, only_one
+from jobs.approval_reminders import approval_reminders
 from jobs.digest import daily_digest
 from jobs.fan_out import fan_out
 from jobs.held import release_held
@@ -38,6 +39,7 @@ JOBS: dict[str, Job] = {
         Job("fan_out", fan_out, timedelta(seconds=5), scheduled=False),
         Job("release_held", release_held, timedelta(minutes=1)),
         Job("daily_digest", daily_digest, timedelta(minutes=1)),
+        Job("approval_reminders", approval_reminders, timedelta(minutes=1)),
     )
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from core.roles import Role
-from core.stages import SALES
+from core.stages import APPROVERS, SALES
 from templates.catalogue import translations
 from templates.labels import N_
 
@@ -13,6 +13,7 @@ EVERYONE = frozenset(Role)
 
 COMMANDS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("new", N_("Register a customer's request"), SALES),
+    ("inbox", N_("What waits for my decision"), APPROVERS),
     ("orders", N_("Registry of orders"), EVERYONE),
     ("find", N_("Find orders"), EVERYONE),
     ("order", N_("Open an order by number"), EVERYONE),

@@ -1,6 +1,7 @@
 """The use cases: each one business verb, one unit of work."""
 
 from core.use_cases.approval import submit_for_approval, vote
+from core.use_cases.approval_report import approval_report
 from core.use_cases.catalogue import (
     add_counterparty,
     add_item,
@@ -11,6 +12,7 @@ from core.use_cases.catalogue import (
     set_price,
 )
 from core.use_cases.drafts import clear_draft, load_draft, save_draft
+from core.use_cases.inbox import BulkOutcome, Inbox, InboxRow, ShownOrder, approve_all, inbox
 from core.use_cases.invites import accept_invite, create_invite
 from core.use_cases.lines import LineInput, add_line, remove_line, update_line
 from core.use_cases.moves import archive, cancel, move_stage
@@ -34,7 +36,9 @@ from core.use_cases.notifications import (
 )
 from core.use_cases.people import add_person, grant_role, identify, list_people, revoke_role, set_approval_limit
 from core.use_cases.queries import OrderFilter, get_order, list_orders, order_history
+from core.use_cases.reminders import ReminderRules, RemindersResult, remind_approvers
 from core.use_cases.requests import register_request
+from core.use_cases.routes import current_route, load_route, read_route_file
 from core.use_cases.settings import (
     PersonSettings,
     person_settings,
@@ -47,26 +51,36 @@ from core.use_cases.terms import set_contract_and_terms
 from core.use_cases.terms_catalogue import list_contracts, list_payment_terms
 
 __all__ = [
+    "BulkOutcome",
+    "Inbox",
+    "InboxRow",
     "LineInput",
     "OrderFilter",
     "PersonSettings",
+    "ReminderRules",
+    "RemindersResult",
+    "ShownOrder",
     "accept_invite",
     "add_counterparty",
     "add_item",
     "add_line",
     "add_person",
+    "approval_report",
+    "approve_all",
     "archive",
     "cancel",
     "claim_due",
     "claim_edits",
     "clear_draft",
     "create_invite",
+    "current_route",
     "fan_out",
     "find_counterparties",
     "find_items",
     "get_order",
     "grant_role",
     "identify",
+    "inbox",
     "item_offer",
     "list_contracts",
     "list_notifications",
@@ -74,6 +88,7 @@ __all__ = [
     "list_payment_terms",
     "list_people",
     "load_draft",
+    "load_route",
     "mark_edited",
     "mark_failed",
     "mark_sent",
@@ -83,9 +98,11 @@ __all__ = [
     "person_settings",
     "person_wrote_again",
     "quote_line",
+    "read_route_file",
     "register_request",
     "release_digests",
     "release_held",
+    "remind_approvers",
     "remove_line",
     "retry",
     "retry_later",

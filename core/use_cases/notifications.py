@@ -198,7 +198,8 @@ async def _close_decided_cards(session: AsyncSession, event: StoredEvent, *, now
         .join(OutboxEvent, OutboxEvent.id == Notification.event_id)
         .where(
             Notification.order_id == event.order_id,
-            Notification.purpose == Purpose.DECIDE,
+            # An escalation to the head of sales is about a decision too: once it is made, it no longer waits.
+            Notification.purpose.in_([Purpose.DECIDE, Purpose.ESCALATION]),
             Notification.event_id < event.id,
             Notification.closed_by_event_id.is_(None),
             Notification.status.in_([NoticeStatus.PENDING, NoticeStatus.HELD, NoticeStatus.SENT]),
@@ -210,8 +211,9 @@ async def _close_decided_cards(session: AsyncSession, event: StoredEvent, *, now
             continue
         notice.closed_by_event_id = event.id
         if notice.status == NoticeStatus.SENT:
-            if notice.person_id == event.actor_id or notice.telegram_message_id is None:
-                notice.edited_at = now  # nothing to edit
+            mine = notice.person_id == event.actor_id
+            if mine or notice.telegram_message_id is None or notice.purpose == Purpose.ESCALATION:
+                notice.edited_at = now  # nothing to edit: the voter's own card, or a line with no buttons
         elif notice.lease_until is None or notice.lease_until <= now:  # not on its way: never send it
             notice.status, notice.last_error, notice.lease_until = NoticeStatus.CANCELLED, "decided", None
 

@@ -23,6 +23,7 @@ def test_jobs_list_names_every_job_with_its_cadence(capsys: pytest.CaptureFixtur
     assert main(["jobs", "list", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "fan_out — every 5 s" in out and "release_held — every 60 s" in out
+    assert "approval_reminders — every 60 s" in out
 
 
 def test_running_the_fan_out_twice_at_one_moment_writes_notices_once(

@@ -72,7 +72,10 @@ async def test_running_each_job_twice_for_the_same_moment_does_no_harm(db: Datab
     assert first.counts["notices"] == 2 and second.counts == {"events": 0, "notices": 0, "held": 0}
     assert (await run(db, "release_held", now=NOW)).counts == {"released": 0}
     assert (await run(db, "daily_digest", now=NOW)).counts == {"released": 0}
-    assert set(JOBS) == {"fan_out", "release_held", "daily_digest"}
+    later = NOW + timedelta(hours=4)  # four working hours after the submission: its approvers are reminded, once
+    assert (await run(db, "approval_reminders", now=later)).counts == {"reminded": 1, "escalated": 0}
+    assert (await run(db, "approval_reminders", now=later)).counts == {"reminded": 0, "escalated": 0}
+    assert set(JOBS) == {"fan_out", "release_held", "daily_digest", "approval_reminders"}
 
 
 async def test_a_job_another_process_is_running_is_skipped_on_postgres(postgres_db: Database) -> None:

@@ -9,8 +9,6 @@ from decimal import Decimal
 from core import use_cases as uc
 from core.db import Database
 from core.models import (
-    ApprovalRoute,
-    ApprovalRouteStep,
     Contract,
     ContractKind,
     Decision,
@@ -47,6 +45,24 @@ class World:
         return int(getattr(self, role))
 
 
+def route_of(finance_threshold: Decimal) -> dict[str, object]:
+    """The world's route, as an administrator writes it: the commercial step, and the finance
+    director (Telegram id 1006) alongside it for orders from `finance_threshold`."""
+    return {
+        "name": "Стандартный маршрут",
+        "steps": [
+            {"title": "Коммерческое согласование", "role": "approver"},
+            {
+                "title": "Финансовое согласование",
+                "role": "approver",
+                "person": 1006,
+                "min_amount": finance_threshold,
+                "parallel": True,
+            },
+        ],
+    }
+
+
 async def make_world(db: Database, *, finance_threshold: Decimal = Decimal("500000")) -> World:
     async def person(name: str, telegram_id: int, *roles: Role, **extra: object) -> int:
         return (await uc.add_person(db, full_name=name, telegram_id=telegram_id, roles=roles, now=NOW, **extra)).id  # type: ignore[arg-type]
@@ -75,24 +91,8 @@ async def make_world(db: Database, *, finance_threshold: Decimal = Decimal("5000
     )
     await uc.set_price(db, item_id=fan, price="2500.50", valid_from=date(2026, 1, 1))
     await uc.set_price(db, item_id=duct, price="150.00", valid_from=date(2026, 1, 1))
+    await uc.load_route(db, route=route_of(finance_threshold))
     async with db.unit_of_work() as session:
-        session.add(
-            ApprovalRoute(
-                name="Стандартный маршрут",
-                is_default=True,
-                steps=[
-                    ApprovalRouteStep(position=1, title="Коммерческое согласование", role=Role.APPROVER),
-                    ApprovalRouteStep(
-                        position=2,
-                        title="Финансовое согласование",
-                        role=Role.APPROVER,
-                        person_id=ids["finance"],
-                        min_amount=finance_threshold,
-                        parallel=True,
-                    ),
-                ],
-            )
-        )
         terms = PaymentTerms(
             name="50% предоплата, 50% по отгрузке",
             instalments=[

@@ -14,6 +14,7 @@ from bot.notices.render import digest_text
 from bot.recipient import Recipient
 from core.events import (
     ApprovalCompleteBlocked,
+    ApprovalReminder,
     ApprovalRestarted,
     ApprovalStepOpened,
     Event,
@@ -58,6 +59,25 @@ FACTS: list[tuple[Event, str]] = [
     (OrderSubmitted(number=NUMBER, total=Decimal("123456789.99")), "own_order"),
     (ApprovalStepOpened(number=NUMBER, step_id=1, step=STEP, role="approver"), "decide"),
     (ApprovalStepOpened(number=NUMBER, step_id=1, step=STEP, role="approver"), "watching"),
+    (ApprovalReminder(number=NUMBER, step_id=1, step=STEP, hours_waiting=1234), "decide"),
+    (ApprovalReminder(number=NUMBER, step_id=1, step=STEP, hours_waiting=1234, escalated=True), "decide"),
+    (
+        ApprovalReminder(
+            number=NUMBER,
+            step_id=1,
+            step=STEP,
+            hours_waiting=1234,
+            escalated=True,
+            approvers=(NAME,) * 5,
+            more_approvers=37,
+        ),
+        "escalation",
+    ),
+    (
+        ApprovalReminder(number=NUMBER, step_id=1, step=STEP, hours_waiting=1, escalated=True, approvers=(NAME,)),
+        "escalation",
+    ),
+    (ApprovalReminder(number=NUMBER, step_id=1, step=STEP, hours_waiting=22, escalated=True), "escalation"),
     (VoteCast(number=NUMBER, decision="approve", step=STEP), "own_order"),
     (StageMoved(number=NUMBER, source="approval", target="execution", automatic=True), "plan"),
     (OrderReturned(number=NUMBER, step=STEP, reason=WHY), "action_needed"),

@@ -32,6 +32,7 @@ from core.views import HistoryEntry, LineView, OrderCard, StepView
 from sandbox.message_text import compose
 from templates import render
 from templates.rendering import to_plain
+from tests.unit.test_bot_inbox import INBOX_CONTEXTS
 from tests.unit.test_bot_new_request import NEW_REQUEST_CONTEXTS
 from tests.unit.test_bot_notices import NOTICES_CONTEXTS
 from tests.unit.test_bot_registry import REGISTRY_CONTEXTS
@@ -292,6 +293,7 @@ CONTEXTS.update(NEW_REQUEST_CONTEXTS)
 CONTEXTS.update(REGISTRY_CONTEXTS)
 CONTEXTS.update(SETTINGS_CONTEXTS)
 CONTEXTS.update(NOTICES_CONTEXTS)
+CONTEXTS.update(INBOX_CONTEXTS)
 
 
 def bot_templates() -> Iterator[str]:
