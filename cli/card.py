@@ -24,7 +24,6 @@ from cli.texts import (
     unit_name,
 )
 from core.journal import ActivityKind
-from core.money import Money
 from core.views import HistoryEntry, HistoryGroup, OrderCard
 
 
@@ -48,11 +47,10 @@ def print_card(out: Console, card: OrderCard, *, lang: str, tz: str) -> None:
             facts.add_row(heading(label, lang), value)
     out.print(facts)
     out.print(_lines(card, lang))
-    margin = Money(card.total.amount - card.planned_cost.amount, card.total.currency)
     out.print(
         f"{heading('total', lang)}: [bold]{money(card.total, lang)}[/bold]"
         f"    {heading('planned_cost', lang)}: {money(card.planned_cost, lang)}"
-        f"    {heading('margin', lang)}: {money(margin, lang)}"
+        f"    {heading('margin', lang)}: {money(card.margin, lang)}"
     )
     if card.steps:
         out.print(_steps(card, lang, tz))

@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
 from core.lifecycle import execution_blockers
-from core.models import Order, OrderApprovalStep, OrderLine, Person, PersonRole, StepState, Watch
+from core.models import Order, OrderApprovalStep, OrderLine, Person, PersonRole, StepState, StockBalance, Watch
+from core.models.base import summed
 from core.models.people import roles_loaded
 from core.money import Money
 from core.policy import Action, available_actions, could_decide
+from core.roles import Role
 from core.stages import Stage
 
 # What keeps an order in approval from execution besides `core.lifecycle.execution_blockers`:
 # a step of the round that nobody may decide (each approver has a stake in the order or a limit
 # below its total).
 NO_APPROVER = "no_approver"
+# An order still open (from request to shipped, not yet closed or cancelled): what an approver counts
+# among the customer's open orders.
+OPEN_FOR_CUSTOMER = (Stage.REQUEST, Stage.APPROVAL, Stage.EXECUTION, Stage.SHIPPED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,9 @@ class LineView:
     production_state: str
     produced_quantity: Decimal
     shipped_quantity: Decimal
+    # The item's stock not yet reserved (on hand − reserved, summed over the warehouses), read only for an
+    # approver's card in approval: what they weigh the required dates against. None when not read.
+    free_stock: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +99,21 @@ class OrderCard:
     blockers: tuple[str, ...] = ()
     # The viewer watches the order (`core.use_cases.notifications.watch`): they hear of everything about it.
     watching: bool = False
+    # The customer's other open orders (request to shipped) in this order's currency: how many and their
+    # total. Read only for an approver's card in approval (`decision_facts`); None otherwise.
+    customer_open: tuple[int, Money] | None = None
+
+    @property
+    def margin(self) -> Money:
+        """The total less the planned cost: shown wherever the planned cost is."""
+        return Money(self.total.amount - self.planned_cost.amount, self.total.currency)
+
+    @property
+    def margin_percent(self) -> Decimal | None:
+        """The margin as a share of the total, to a tenth of a percent; None for an order worth nothing."""
+        if not self.total.amount:
+            return None
+        return (self.margin.amount * 100 / self.total.amount).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     @property
     def nearest_required_by(self) -> date | None:
@@ -189,11 +212,14 @@ async def order_card(
     steps: Sequence[OrderApprovalStep] | None = None,
     now: datetime | None = None,
     watching: bool | None = None,
+    to_decide: bool = False,
 ) -> OrderCard:
     """The order as `viewer` sees it; the contract's term is judged as of `now` (else its last change).
 
     `steps` are the current round's, and `watching` whether the viewer watches the order, when the
     caller has them already (read with the order or the viewer, or just decided): a query fewer each.
+    `to_decide`: the card is opened to be read (not returned by a change), so an approver looking at an
+    order in approval is shown what they decide on (`decision_facts`), at one statement more.
     """
     await session.flush()
     if steps is None:
@@ -201,12 +227,18 @@ async def order_card(
     lines = tuple(line_view(line) for line in order.lines)
     blockers: list[str] = []
     undecidable: set[int] = set()
+    customer_open: tuple[int, Money] | None = None
     if order.stage == Stage.APPROVAL:
         today = validation.local_today(now or order.updated_at, viewer.time_zone)
         blockers = await execution_blockers(session, order, steps, today=today)
         undecidable = await _steps_no_one_may_decide(session, order, steps)
         if undecidable:
             blockers.append(NO_APPROVER)
+        # What an approver decides on, read in one statement for anyone holding the role (whether or not
+        # their step is the one pending now: they weigh the order all the same); others never pay for it.
+        if to_decide and viewer.has_role(Role.APPROVER):
+            customer_open, free = await decision_facts(session, order)
+            lines = tuple(replace(line, free_stock=free.get(line.item_id)) for line in lines)
     if watching is None:
         watching = await _watches(session, viewer, order)
     return OrderCard(
@@ -249,7 +281,37 @@ async def order_card(
         actions=available_actions(viewer, order, steps, watching=watching),
         blockers=tuple(blockers),
         watching=watching,
+        customer_open=customer_open,
     )
+
+
+async def decision_facts(session: AsyncSession, order: Order) -> tuple[tuple[int, Money], dict[int, Decimal]]:
+    """The customer's other open orders in this order's currency (how many, their total) and each line item's
+    free stock (on hand − reserved over every warehouse, never below zero), in one SELECT of scalar subqueries."""
+    others = (
+        Order.counterparty_id == order.counterparty_id,
+        Order.id != order.id,
+        Order.currency == order.currency,
+        Order.stage.in_([stage.value for stage in OPEN_FOR_CUSTOMER]),
+    )
+    items = sorted({line.item_id for line in order.lines})
+    row = (
+        await session.execute(
+            select(
+                select(func.count(Order.id)).where(*others).scalar_subquery(),
+                select(summed(Order.total_amount, scale=2)).where(*others).scalar_subquery(),
+                *(
+                    select(summed(StockBalance.on_hand - StockBalance.reserved, scale=3))
+                    .where(StockBalance.item_id == item_id)
+                    .scalar_subquery()
+                    for item_id in items
+                ),
+            )
+        )
+    ).one()
+    count, total, *stock = row
+    free = {item_id: max(Decimal(quantity), Decimal(0)) for item_id, quantity in zip(items, stock, strict=True)}
+    return (int(count), Money(Decimal(total), order.currency)), free
 
 
 async def _watches(session: AsyncSession, viewer: Person, order: Order) -> bool:

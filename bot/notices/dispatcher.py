@@ -243,7 +243,8 @@ class Dispatcher:
 
         Sends that finish while a marking transaction is under way wait for it, and the first of them
         then marks them all: a busy dispatcher commits once for many notices, and an idle one at once.
-        Each returns only once its own notices are marked.
+        Each returns only once its own notices are marked; if that transaction fails, they all come back
+        when their leases end, as a notice whose marking failed always has.
         """
         now = self.clock()
         waiting = self._unmarked

@@ -54,6 +54,9 @@ class SendLimits:
     _locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     _floods: list[tuple[float, int]] = field(default_factory=list)  # (when, chat) of recent 429s
     _all_paused: float = 0.0
+    # Senders held back by the overall rate wait here one at a time, in the order they came: with all
+    # of them sleeping on their own, every token woke every one of them (a hundred wake-ups a message).
+    _in_turn: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def chat_lock(self, chat_id: int) -> asyncio.Lock:
         """Sends to one chat go one after another, in the order they were claimed."""
@@ -81,11 +84,25 @@ class SendLimits:
         (exactly 0 when it could go at once, so a caller can tell "no wait" from "a short one")."""
         started, slept = time.monotonic(), False
         while True:
-            wait = self.paused_for(chat_id) or self._take(chat_id)
-            if wait <= 0:
-                return time.monotonic() - started if slept else 0.0
-            slept = True
-            await asyncio.sleep(wait)
+            wait = self.paused_for(chat_id) or self._wait(self._chat_bucket(chat_id, self._now()))
+            if wait > 0:  # this chat's own limit or pause: waited alone
+                slept = True
+                await asyncio.sleep(wait)
+                continue
+            async with self._in_turn:
+                while (wait := self._wait(self._overall_bucket(self._now()))) > 0:
+                    slept = True
+                    await asyncio.sleep(wait)
+                if not self.paused_for(chat_id) and self._take(chat_id) <= 0:
+                    return time.monotonic() - started if slept else 0.0
+            # Paused meanwhile (a 429 for this chat, or for the bot): around again.
+
+    def _now(self) -> float:
+        return time.monotonic() * self.speed
+
+    def _wait(self, bucket: _Bucket) -> float:
+        """Seconds of the wall clock until `bucket` has a token."""
+        return _peek(bucket, self._now()) / self.speed
 
     def _take(self, chat_id: int) -> float:
         now = time.monotonic() * self.speed

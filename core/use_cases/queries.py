@@ -57,7 +57,7 @@ async def get_order(
     async with db.reading() as session:
         viewer, watching = await _viewer_watching(session, viewer_id, order_id=order_id, number=number)
         order, steps = await order_and_steps_to_read(session, viewer, order_id=order_id, number=number)
-        return await order_card(session, order, viewer, steps=steps, now=now, watching=watching)
+        return await order_card(session, order, viewer, steps=steps, now=now, watching=watching, to_decide=True)
 
 
 async def _viewer_watching(

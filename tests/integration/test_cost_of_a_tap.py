@@ -18,9 +18,10 @@ from core.stages import Stage
 from tests.integration.world import NOW, SOON, World, make_world
 
 # The card: (BEGIN on SQLite), the viewer, the order with its round's steps, the lines. In approval
-# the blockers add who may decide and what the contract has used.
+# the blockers add who may decide and what the contract has used; an approver's card one more: the
+# customer's other open orders and each line item's free stock, in one SELECT (`core.views.decision_facts`).
 CARD_MOST = 4
-APPROVAL_CARD_MOST = 6
+APPROVAL_CARD_MOST = 7
 # A vote: the card's reads, the vote, its journal and event rows, the step's and the order's updates.
 VOTE_MOST = 12
 

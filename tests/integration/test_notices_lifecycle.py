@@ -12,6 +12,7 @@ from core import use_cases as uc
 from core.db import Database
 from core.models import Decision, NoticeStatus, Notification, Person
 from core.stages import Stage
+from core.use_cases.notifications import SentNotice, mark_all_sent
 from jobs.catalogue import run
 from tests.integration.world import NOW, World, make_world, order_in
 
@@ -134,3 +135,16 @@ async def test_only_telegram_s_failures_count_towards_giving_up_not_claims_that_
     await uc.retry_later(db, notice_id=one.id, at=LATER, reason="502", failed=True)
     [again] = [n for n in await uc.claim_due(db, worker="a", now=LATER + timedelta(minutes=1)) if n.id == one.id]
     assert (again.attempts, again.failures) == (6, 1)
+
+
+async def test_marking_many_sent_at_once_leaves_out_one_already_sent_and_marks_the_rest(db: Database) -> None:
+    world = await make_world(db)
+    await order_in(world, Stage.APPROVAL)
+    await uc.fan_out(db, now=NOW)
+    one, two = await uc.claim_due(db, worker="a", now=NOW)
+    assert await uc.mark_sent(db, notice_id=one.id, message_id=7, now=NOW)
+    sent = [SentNotice(one.id, 8, LATER), SentNotice(two.id, 9, LATER, chat_id=-100)]
+    assert await mark_all_sent(db, sent=sent) == {two.id}
+    async with db.reading() as session:
+        rows = {n.id: (n.telegram_message_id, n.chat_id) for n in await session.scalars(select(Notification))}
+    assert rows[one.id][0] == 7 and rows[two.id] == (9, -100)

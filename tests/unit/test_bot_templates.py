@@ -89,6 +89,7 @@ def line(position: int) -> LineView:
         production_state="in_progress",
         produced_quantity=Decimal("100000.5"),
         shipped_quantity=Decimal("0"),
+        free_stock=Decimal("123456789.123"),  # an approver's card: the longest stock a line shows
     )
 
 
@@ -132,6 +133,7 @@ def order(lines: int = 60, **changes: Any) -> OrderCard:
         stage_changed_at=NOW,
         actions=frozenset(Action),
         blockers=("approvals", "payment_terms", "contract_limit_exceeded", "contract_not_valid", "no_approver"),
+        customer_open=(999999, Money(Decimal("9999999999999.99"), "RUB")),  # as an approver sees it
     )
     return replace(card, **changes)
 
