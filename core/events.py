@@ -131,10 +131,9 @@ class StageMoved(Event):
 
 
 @dataclass(frozen=True)
-class OrderReturned(Event):
-    """An approver sent the order back to `request` for rework, deciding step `step_id`."""
+class RoundEnded(Event):
+    """An approver ended the round, deciding step `step_id`: the order leaves approval (`reason` says why)."""
 
-    kind: ClassVar[str] = EventKind.ORDER_RETURNED.value
     step_id: int | None = None
     step: str = ""
     role: str = ""
@@ -142,14 +141,17 @@ class OrderReturned(Event):
 
 
 @dataclass(frozen=True)
-class OrderRejected(Event):
-    """An approver rejected the order, deciding step `step_id`; it is cancelled."""
+class OrderReturned(RoundEnded):
+    """An approver sent the order back to `request` for rework."""
+
+    kind: ClassVar[str] = EventKind.ORDER_RETURNED.value
+
+
+@dataclass(frozen=True)
+class OrderRejected(RoundEnded):
+    """An approver rejected the order; it is cancelled."""
 
     kind: ClassVar[str] = EventKind.ORDER_REJECTED.value
-    step_id: int | None = None
-    step: str = ""
-    role: str = ""
-    reason: str = ""
 
 
 @dataclass(frozen=True)

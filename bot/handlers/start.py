@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
@@ -70,16 +71,16 @@ async def open_order_as_staff(reply: Reply) -> None:
 async def welcome(update: Update, context: ContextTypes.DEFAULT_TYPE, person: PersonView) -> None:
     chat = update.effective_chat
     assert chat is not None
-    await set_menu(context, person, chat.id)
+    await set_menu(context.bot, chat.id, roles=person.roles, language=person.language)
     await chat.send_message(
         render("bot/welcome.html.j2", lang=person.language, person=person), parse_mode=ParseMode.HTML
     )
 
 
-async def set_menu(context: ContextTypes.DEFAULT_TYPE, person: PersonView, chat_id: int) -> None:
-    """The command menu of this person: only what their roles allow, in their language."""
-    commands = [BotCommand(name, description) for name, description in commands_for(person.roles, person.language)]
-    await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+async def set_menu(bot: Bot, chat_id: int, *, roles: Iterable[Role], language: str) -> None:
+    """A person's command menu in their chat: only what their roles allow, in their language."""
+    commands = [BotCommand(name, description) for name, description in commands_for(roles, language)]
+    await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
 
 
 async def help_command(reply: Reply) -> None:

@@ -228,8 +228,7 @@ def _decides(event: StoredEvent, opened: StoredEvent) -> bool:
     if not isinstance(step, ApprovalStepOpened):
         return False
     if isinstance(fact, VoteCast) and fact.decision == Decision.APPROVE:
-        step_id = getattr(fact, "step_id", None)
-        return step_id == step.step_id if step_id is not None else fact.step == step.step
+        return fact.step_id == step.step_id if fact.step_id is not None else fact.step == step.step
     return True
 
 

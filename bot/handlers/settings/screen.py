@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Prefix, pack
 from bot.drafts import end_flow, flow
+from bot.handlers.start import set_menu
 from bot.recipient import Recipient
 from bot.staff import Reply
 from core import use_cases as uc
 from core.use_cases.settings import QUIET_PRESETS, PersonSettings
 from core.validation import LANGUAGES
 from templates import render_plain
-from templates.commands import commands_for
 
 # What the second part of an `s:` button says.
 LANGUAGE, DIGEST, QUIET, TYPE_QUIET, MUTE = "l", "d", "q", "t", "m"
@@ -86,7 +86,9 @@ async def language_tap(reply: Reply) -> None:
     """Русский / English: the screen, and the command menu, in that language at once."""
     settings = await uc.set_language(reply.services.db, person_id=reply.person.id, language=reply.tap.arg(1))
     await show(reply, settings)
-    await set_menu(reply, settings)
+    chat = reply.update.effective_chat
+    if chat is not None:
+        await set_menu(reply.update.get_bot(), chat.id, roles=settings.roles, language=settings.language)
 
 
 async def digest_tap(reply: Reply) -> None:
@@ -120,15 +122,6 @@ async def mute_tap(reply: Reply) -> None:
         reply.services.db, person_id=reply.person.id, category=tap.arg(1), mute=mute == 1
     )
     await show(reply, settings)
-
-
-async def set_menu(reply: Reply, settings: PersonSettings) -> None:
-    """The person's command menu in their new language (as `bot.handlers.start.set_menu` sets it at joining)."""
-    chat = reply.update.effective_chat
-    if chat is None:
-        return
-    commands = [BotCommand(name, text) for name, text in commands_for(settings.roles, settings.language)]
-    await reply.update.get_bot().set_my_commands(commands, scope=BotCommandScopeChat(chat.id))
 
 
 async def refuse_button(reply: Reply) -> None:
