@@ -9,12 +9,15 @@ from datetime import UTC, datetime
 from rich.table import Table
 
 from cli.common import Subparsers, add_lang, console, data_command, lang_of, telegram_id
-from cli.texts import amount, role_name
+from cli.texts import amount, day, role_name
 from core import use_cases as uc
 from core import validation
 from core.db import Database
+from core.errors import ErrorCode, NotFound
+from core.parsing import parse_date
 from core.roles import Role
 from core.use_cases.people import PersonView, parse_approval_limit, parse_role
+from templates import render_plain
 
 ROLES_HELP = "one of: " + ", ".join(role.value for role in Role)
 
@@ -48,6 +51,24 @@ def register(commands: Subparsers) -> None:
     limit.add_argument("amount", metavar="AMOUNT", help="e.g. 500000 or 500000.50; 'none' for no limit")
     add_lang(limit)
     limit.set_defaults(command=data_command(set_limit))
+
+    delegate = verbs.add_parser(
+        "delegate", help="hand an approver's approvals to someone else while they are away, until a date"
+    )
+    delegate.add_argument("principal", type=telegram_id, metavar="FROM", help="the approver away (Telegram id)")
+    delegate.add_argument("delegate", type=telegram_id, metavar="TO", help="who decides in their stead (Telegram id)")
+    delegate.add_argument("--until", required=True, metavar="DATE", help="the last day, e.g. 2026-12-15 or 15.12")
+    add_lang(delegate)
+    delegate.set_defaults(command=data_command(delegate_approvals))
+
+    back = verbs.add_parser("undelegate", help="give an approver their approvals back now")
+    back.add_argument("principal", type=telegram_id, metavar="FROM", help="the approver (Telegram id)")
+    add_lang(back)
+    back.set_defaults(command=data_command(take_back))
+
+    delegations = verbs.add_parser("delegations", help="delegations in force now or to come")
+    add_lang(delegations)
+    delegations.set_defaults(command=data_command(list_delegations))
 
     listing = verbs.add_parser("list", help="everyone on the staff")
     add_lang(listing)
@@ -93,6 +114,46 @@ async def set_limit(args: argparse.Namespace, db: Database) -> int:
 async def list_people(args: argparse.Namespace, db: Database) -> int:
     console().print(people_table(await uc.list_people(db), lang=lang_of(args), title="Staff"))
     return 0
+
+
+async def delegate_approvals(args: argparse.Namespace, db: Database) -> int:
+    now = datetime.now(UTC)
+    principal, delegate = await _staff(db, args.principal), await _staff(db, args.delegate)
+    until = parse_date(args.until, today=validation.local_today(now, principal.time_zone))
+    made = await uc.delegate_approvals(db, principal_id=principal.id, delegate_id=delegate.id, until=until, now=now)
+    console().print(delegations_table([made], lang=lang_of(args), title="Delegated"))
+    return 0
+
+
+async def take_back(args: argparse.Namespace, db: Database) -> int:
+    principal = await _staff(db, args.principal)
+    taken = await uc.take_back_approvals(db, principal_id=principal.id, now=datetime.now(UTC))
+    print(render_plain("cli/taken_back.html.j2", lang=lang_of(args), name=principal.full_name, taken=taken))
+    return 0
+
+
+async def list_delegations(args: argparse.Namespace, db: Database) -> int:
+    found = await uc.list_delegations(db, now=datetime.now(UTC))
+    console().print(delegations_table(found, lang=lang_of(args), title="Delegations"))
+    return 0
+
+
+async def _staff(db: Database, telegram_id: int) -> PersonView:
+    person = await uc.identify(db, telegram_id=telegram_id)
+    if person is None:
+        raise NotFound(ErrorCode.PERSON_NOT_FOUND, value=str(telegram_id))
+    return person
+
+
+def delegations_table(found: Iterable[uc.DelegationView], *, lang: str, title: str) -> Table:
+    """Who hands whose approvals to whom, and the last day (in the approver's time zone)."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("Approver away")
+    table.add_column("Decides in their stead")
+    table.add_column("Last day", justify="right")
+    for view in found:
+        table.add_row(view.principal_name, view.delegate_name, day(view.until, lang))
+    return table
 
 
 def people_table(people: Iterable[PersonView], *, lang: str, title: str) -> Table:

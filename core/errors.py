@@ -76,6 +76,22 @@ class ErrorCode(StrEnum):
     QUIET_HOURS_UNREADABLE = "quiet_hours_unreadable"
     QUIET_HOURS_EMPTY = "quiet_hours_empty"
     NOTICE_CATEGORY_UNKNOWN = "notice_category_unknown"
+    # handing one's approvals to someone while away
+    DELEGATION_NOT_APPROVER = "delegation_not_approver"
+    DELEGATION_TO_SELF = "delegation_to_self"
+    DELEGATE_SEES_OWN_ONLY = "delegate_sees_own_only"
+    DELEGATE_AWAY = "delegate_away"
+    # production (the MPS)
+    PLANNER_ONLY = "planner_only"
+    LINE_NOT_PLANNED = "line_not_planned"
+    PRODUCED_NEGATIVE = "produced_negative"
+    PRODUCED_OVER_PLANNED = "produced_over_planned"
+    COST_INVALID = "cost_invalid"
+    PROGRESS_EMPTY = "progress_empty"
+    PROGRESS_IMPORT_REFUSED = "progress_import_refused"
+    CSV_COLUMNS_MISSING = "csv_columns_missing"
+    CSV_ORDER_MISSING = "csv_order_missing"
+    CSV_LINE_INVALID = "csv_line_invalid"
 
 
 class DomainError(Exception):

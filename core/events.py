@@ -36,6 +36,10 @@ class EventKind(StrEnum):
     APPROVAL_COMPLETE_BLOCKED = "approval.complete_blocked"
     APPROVAL_RESTARTED = "approval.restarted"
     INVITE_USED = "invite.used"
+    MPS_PLANNED = "mps.planned"
+    LINE_PRODUCED = "production.line_produced"
+    ORDER_PRODUCED = "production.order_produced"
+    LINE_AT_RISK = "production.line_at_risk"
 
 
 # Plain names for the kinds other modules know them by.
@@ -110,6 +114,7 @@ class VoteCast(Event):
     step: str = ""
     role: str = ""
     comment: str = ""
+    on_behalf_of: str = ""  # a delegate voted in this approver's stead
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,7 @@ class RoundEnded(Event):
     step: str = ""
     role: str = ""
     reason: str = ""
+    on_behalf_of: str = ""  # a delegate decided in this approver's stead
 
 
 @dataclass(frozen=True)
@@ -329,3 +335,89 @@ class ApprovalReminder(ApprovalStepOpened):
 
 
 _READERS[APPROVAL_REMINDER] = _simple(ApprovalReminder)
+
+
+APPROVALS_DELEGATED = "approval.delegated"
+APPROVALS_TAKEN_BACK = "approval.taken_back"
+
+
+@dataclass(frozen=True)
+class ApprovalsDelegated(Event):
+    """An approver away handed their approvals to `delegate_id` until `until` (a local date, ISO), with
+    `waiting` of them waiting now; `by_name` when someone else (an administrator) arranged it."""
+
+    kind: ClassVar[str] = APPROVALS_DELEGATED
+    delegate_id: int | None = None
+    principal_id: int | None = None
+    principal_name: str = ""
+    until: str = ""
+    waiting: int = 0
+    by_name: str = ""
+
+
+@dataclass(frozen=True)
+class ApprovalsTakenBack(Event):
+    """The approver took their approvals back from `delegate_id` before the delegation's end."""
+
+    kind: ClassVar[str] = APPROVALS_TAKEN_BACK
+    delegate_id: int | None = None
+    principal_id: int | None = None
+    principal_name: str = ""
+
+
+_READERS[APPROVALS_DELEGATED] = _simple(ApprovalsDelegated)
+_READERS[APPROVALS_TAKEN_BACK] = _simple(ApprovalsTakenBack)
+
+
+@dataclass(frozen=True)
+class MpsPlanned(Event):
+    """Replenishing the MPS planned `lines` lines of the order, `quantity` in all (summed over their units)."""
+
+    kind: ClassVar[str] = EventKind.MPS_PLANNED.value
+    lines: int = 0
+    quantity: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class LineProduced(Event):
+    """A line is made: all its quantity produced, at `actual_cost` so far against `planned_cost`."""
+
+    kind: ClassVar[str] = EventKind.LINE_PRODUCED.value
+    position: int | None = None
+    item: str = ""
+    quantity: Decimal | None = None
+    actual_cost: Decimal | None = None
+    planned_cost: Decimal | None = None
+    currency: str = "RUB"
+
+
+@dataclass(frozen=True)
+class OrderProduced(Event):
+    """Every line of the order is made: it is ready to ship."""
+
+    kind: ClassVar[str] = EventKind.ORDER_PRODUCED.value
+    responsible_id: int | None = None
+    actual_cost: Decimal | None = None
+    planned_cost: Decimal | None = None
+    currency: str = "RUB"
+
+
+@dataclass(frozen=True)
+class LineAtRisk(Event):
+    """A line's risk to its required-by date changed to `risk` (`core.production.Risk`: at_risk or overdue)."""
+
+    kind: ClassVar[str] = EventKind.LINE_AT_RISK.value
+    position: int | None = None
+    item: str = ""
+    risk: str = ""
+    previous: str = ""
+    required_by: str = ""  # ISO dates: a fact's payload is JSON
+    expected_finish: str = ""
+    quantity: Decimal | None = None
+    produced: Decimal | None = None
+
+
+_READERS[EventKind.MPS_PLANNED.value] = _simple(MpsPlanned)
+_READERS[EventKind.LINE_PRODUCED.value] = _simple(LineProduced)
+_READERS[EventKind.ORDER_PRODUCED.value] = _simple(OrderProduced)
+_READERS[EventKind.LINE_AT_RISK.value] = _simple(LineAtRisk)

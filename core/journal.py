@@ -29,6 +29,8 @@ class ActivityKind(StrEnum):
     STAGE_MOVED = "stage_moved"
     CANCELLED = "cancelled"
     ARCHIVED = "archived"
+    MPS_PLANNED = "mps_planned"
+    PRODUCTION_RECORDED = "production_recorded"
 
 
 def record(

@@ -6,7 +6,8 @@ covers, and `core.notify_rules.hears` skips those. Muting goes by the event's ki
 
 Some kinds are in no category and always come: a decision waiting for the person (the fan-out
 never mutes it), and the two facts that leave the responsible manager's order waiting for them
-(returned for rework, or approved but unable to go to execution).
+(returned for rework, or approved but unable to go to execution), and approvals handed to the
+person while someone is away, or taken back.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from core.errors import DomainError, ErrorCode
-from core.events import EventKind
+from core.events import APPROVALS_DELEGATED, APPROVALS_TAKEN_BACK, EventKind
 from core.roles import Role
 
 
 class NoticeCategory(StrEnum):
     PROGRESS = "progress"  # orders moving on: registered, submitted, from stage to stage (planners: into execution)
+    PRODUCTION = "production"  # planned in the MPS, lines and orders made, lines at risk of being late
     CHANGES = "changes"  # lines, contract and payment terms, notes changed
     APPROVALS = "approvals"  # approvers' votes, approval started over, an order rejected
     INVITES = "invites"  # admins: someone joined through their invitation
@@ -31,6 +33,14 @@ CATEGORY_KINDS: Mapping[NoticeCategory, frozenset[str]] = {
         {EventKind.ORDER_REGISTERED.value, EventKind.ORDER_SUBMITTED.value, EventKind.ORDER_STAGE_CHANGED.value}
     ),
     NoticeCategory.CHANGES: frozenset({EventKind.ORDER_CHANGED.value}),
+    NoticeCategory.PRODUCTION: frozenset(
+        {
+            EventKind.MPS_PLANNED.value,
+            EventKind.LINE_PRODUCED.value,
+            EventKind.ORDER_PRODUCED.value,
+            EventKind.LINE_AT_RISK.value,
+        }
+    ),
     NoticeCategory.APPROVALS: frozenset(
         {EventKind.APPROVAL_VOTED.value, EventKind.APPROVAL_RESTARTED.value, EventKind.ORDER_REJECTED.value}
     ),
@@ -43,6 +53,8 @@ ALWAYS_HEARD = frozenset(
         EventKind.APPROVAL_STEP_OPENED.value,
         EventKind.ORDER_RETURNED.value,
         EventKind.APPROVAL_COMPLETE_BLOCKED.value,
+        APPROVALS_DELEGATED,
+        APPROVALS_TAKEN_BACK,
     }
 )
 
@@ -50,6 +62,7 @@ ALWAYS_HEARD = frozenset(
 CATEGORY_ROLES: Mapping[NoticeCategory, frozenset[Role]] = {
     NoticeCategory.PROGRESS: frozenset(Role),
     NoticeCategory.CHANGES: frozenset(Role),
+    NoticeCategory.PRODUCTION: frozenset({Role.MANAGER, Role.HEAD, Role.PLANNER}),
     NoticeCategory.APPROVALS: frozenset(Role),
     NoticeCategory.INVITES: frozenset({Role.ADMIN}),
 }

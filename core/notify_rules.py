@@ -12,6 +12,12 @@ Who:
 - the responsible manager hears urgently what needs them: a return for rework, an approved order
   that cannot go to execution;
 - planners hear when an order reaches execution; watchers hear everything about their order;
+- production: a line made, an order made (ready to ship) and a line whose risk to its required-by date
+  changed reach the responsible manager and the planners; the MPS planning an order reaches its
+  responsible manager;
+- an approver away who handed their approvals to a delegate (`core.delegation`) is replaced by the
+  delegate in all of the above that asks for a decision (a step opened, a reminder), and the delegate
+  hears when approvals are handed to them or taken back;
 - the admin who made an invitation hears that it was used; admins hear that someone blocked the bot;
 - never the actor about their own act, nor anyone inactive, unreachable, without Telegram, or who
   muted the kind (a decision waiting for them cannot be muted).
@@ -32,14 +38,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.delegation import delegates_of
 from core.events import (
     ApprovalCompleteBlocked,
     ApprovalReminder,
     ApprovalRestarted,
+    ApprovalsDelegated,
+    ApprovalsTakenBack,
     ApprovalStepOpened,
     InviteUsed,
+    LineAtRisk,
     LineChanged,
+    LineProduced,
+    MpsPlanned,
     OrderChanged,
+    OrderProduced,
     OrderRegistered,
     OrderRejected,
     OrderReturned,
@@ -51,7 +64,7 @@ from core.events import (
 )
 from core.models import Decision, Order, OrderApprovalStep, Person, PersonRole, StepState, Watch
 from core.models.people import roles_loaded
-from core.policy import could_decide
+from core.policy import could_decide, stand_in_step
 from core.roles import Role
 from core.stages import Stage
 
@@ -72,6 +85,7 @@ class Purpose(StrEnum):
     INVITE = "invite"
     STAFF = "staff"  # someone on the staff can no longer be reached: admins see to it
     ESCALATION = "escalation"  # a step waits too long for its approvers: the head of sales sees to it
+    DELEGATION = "delegation"  # someone's approvals were handed to them, or taken back
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,8 @@ async def _wanted(session: AsyncSession, event: StoredEvent, order: Order | None
         return [Recipient(fact.created_by_id, Purpose.INVITE, False)] if fact.created_by_id is not None else []
     if isinstance(fact, PersonUnreachable):
         return await _admins(session)
+    if isinstance(fact, ApprovalsDelegated | ApprovalsTakenBack):
+        return [Recipient(fact.delegate_id, Purpose.DELEGATION, False)] if fact.delegate_id is not None else []
     if order is None:
         return []
     owners = _owners(order)
@@ -126,12 +142,17 @@ async def _wanted(session: AsyncSession, event: StoredEvent, order: Order | None
         step = await _open_step(session, order, fact.step_id)
         if step is None:
             return []
-        deciders = [Recipient(p.id, Purpose.DECIDE, False) for p in await step_deciders(session, order, step)]
+        deciders = [Recipient(p, Purpose.DECIDE, False) for p in await _deciding(session, order, step, event.at)]
         return [*deciders, *(await _heads(session) if fact.escalated else [])]
     if isinstance(fact, ApprovalStepOpened):
-        return await _approvers(session, order, fact)
+        return await _approvers(session, order, fact, event.at)
     if isinstance(fact, ApprovalRestarted):
         return [*(Recipient(p, Purpose.REVOTE, True) for p in fact.voided_voters), *owners, *watchers]
+    if isinstance(fact, LineProduced | OrderProduced | LineAtRisk):
+        responsible = Recipient(order.responsible_id, Purpose.OWN_ORDER, False)
+        return [responsible, *watchers, *await _planners(session)]
+    if isinstance(fact, MpsPlanned):
+        return [Recipient(order.responsible_id, Purpose.OWN_ORDER, False), *watchers]
     return watchers
 
 
@@ -158,12 +179,28 @@ async def _heads(session: AsyncSession) -> list[Recipient]:
     return [Recipient(p, Purpose.ESCALATION, False) for p in found]
 
 
-async def _approvers(session: AsyncSession, order: Order, fact: ApprovalStepOpened) -> list[Recipient]:
+async def _approvers(session: AsyncSession, order: Order, fact: ApprovalStepOpened, at: datetime) -> list[Recipient]:
     """Those who would decide the step that opened, as the vote itself would judge them."""
     step = await _open_step(session, order, fact.step_id)
     if step is None:
         return []  # decided or closed before the fan-out came to it: nothing waits any more
-    return [Recipient(p.id, Purpose.DECIDE, True) for p in await step_deciders(session, order, step)]
+    return [Recipient(p, Purpose.DECIDE, True) for p in await _deciding(session, order, step, at)]
+
+
+async def _deciding(session: AsyncSession, order: Order, step: OrderApprovalStep, at: datetime) -> list[int]:
+    """Who decides the step now: each approver who could, or the delegate holding their approvals at `at`
+    when the delegate could decide it in their stead (`core.policy.stand_in_step`, as the vote judges)."""
+    deciders = await step_deciders(session, order, step)
+    away = await delegates_of(session, [p.id for p in deciders], at=at)
+    if not away:
+        return [p.id for p in deciders]
+    steps = await _round(session, order, step)
+    chosen: list[int] = []
+    for person in deciders:
+        delegate = away.get(person.id)
+        standing_in = stand_in_step(delegate, order, steps, [person]) if delegate is not None else None
+        chosen.append(delegate.id if delegate is not None and standing_in is not None else person.id)
+    return list(dict.fromkeys(chosen))
 
 
 async def _open_step(session: AsyncSession, order: Order, step_id: int | None) -> OrderApprovalStep | None:
@@ -173,13 +210,7 @@ async def _open_step(session: AsyncSession, order: Order, step_id: int | None) -
 
 async def step_deciders(session: AsyncSession, order: Order, step: OrderApprovalStep) -> list[Person]:
     """Everyone who could decide this step of the order, as the vote itself would judge them."""
-    steps = list(
-        await session.scalars(
-            select(OrderApprovalStep).where(
-                OrderApprovalStep.order_id == order.id, OrderApprovalStep.round == step.round
-            )
-        )
-    )
+    steps = await _round(session, order, step)
     candidates = select(Person).options(roles_loaded()).where(Person.active)
     if step.person_id is not None:
         candidates = candidates.where(Person.id == step.person_id)
@@ -187,6 +218,13 @@ async def step_deciders(session: AsyncSession, order: Order, step: OrderApproval
         candidates = candidates.join(PersonRole).where(PersonRole.role == step.role)
     people = (await session.scalars(candidates)).unique()
     return [p for p in people if could_decide(p, order, steps, step)]
+
+
+async def _round(session: AsyncSession, order: Order, step: OrderApprovalStep) -> list[OrderApprovalStep]:
+    query = select(OrderApprovalStep).where(
+        OrderApprovalStep.order_id == order.id, OrderApprovalStep.round == step.round
+    )
+    return list(await session.scalars(query))
 
 
 async def _people(session: AsyncSession, chosen: Iterable[int]) -> dict[int, Person]:

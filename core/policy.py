@@ -48,11 +48,13 @@ def could_decide(
     The step asks for their role; a step named for someone (the finance director) is theirs alone,
     and they decide that step, not the others; one person decides at most one step of a round;
     nobody judges an order they registered or are responsible for; and an approver with an amount
-    limit decides only orders whose total it covers.
+    limit decides only orders whose total it covers. A step decided in the person's stead (by their
+    delegate) counts as theirs, and a delegate's vote counts as the delegate's own step too: one
+    person is one step of a round, whichever way they voted.
     """
     if Role(step.role) not in person.roles:
         return False
-    if any(other.decided_by_id == person.id for other in steps):
+    if any(person.id in (other.decided_by_id, other.on_behalf_of_id) for other in steps):
         return False
     named_for_them = any(other.person_id == person.id for other in steps)
     if step.person_id != (person.id if named_for_them else None):
@@ -69,10 +71,34 @@ def votable_step(person: Person, order: Order, steps: Sequence[OrderApprovalStep
     return open_steps[0] if open_steps else None
 
 
+def stand_in_step(
+    delegate: Person, order: Order, steps: Sequence[OrderApprovalStep], principals: Sequence[Person]
+) -> tuple[OrderApprovalStep, Person] | None:
+    """The open step a delegate would decide now in an absent approver's stead, and that approver.
+
+    The step is judged as the approver's own (their role or name, their amount limit, their one
+    step of the round); the delegate must have no stake in the order and must not have decided a
+    step of this round themselves, whether as themselves or for someone else.
+    """
+    if has_stake(delegate, order) or any(s.decided_by_id == delegate.id for s in steps):
+        return None
+    for principal in principals:
+        step = votable_step(principal, order, steps)
+        if step is not None:
+            return step, principal
+    return None
+
+
 def available_actions(
-    person: Person, order: Order, steps: Sequence[OrderApprovalStep], *, watching: bool = False
+    person: Person,
+    order: Order,
+    steps: Sequence[OrderApprovalStep],
+    *,
+    watching: bool = False,
+    principals: Sequence[Person] = (),
 ) -> frozenset[Action]:
-    """The buttons of the order's card for this person now; `watching`: they watch the order already.
+    """The buttons of the order's card for this person now; `watching`: they watch the order already;
+    `principals`: the approvers whose approvals the person holds now (`core.delegation`).
 
     Anyone who sees an order may watch it, except whoever registered it or is responsible for it:
     they hear of everything about it anyway (`core.notify_rules`).
@@ -101,7 +127,8 @@ def available_actions(
     if stage is Stage.REQUEST and not order.lines:
         actions.discard(Action.SUBMIT)
     if stage is Stage.APPROVAL:
-        if votable_step(person, order, steps) is not None:
+        mine = votable_step(person, order, steps) or stand_in_step(person, order, steps, principals)
+        if mine is not None:
             actions |= {Action.APPROVE, Action.REJECT, Action.RETURN}
         if not all(s.state == StepState.APPROVED for s in steps):
             actions.discard(Action.START_EXECUTION)

@@ -14,7 +14,7 @@ from core.journal import ActivityKind, announce, record
 from core.models import ApprovalRoute, Order, OrderApprovalStep, StepState
 
 
-async def start_round(session: AsyncSession, order: Order) -> list[OrderApprovalStep]:
+async def start_round(session: AsyncSession, order: Order, *, now: datetime) -> list[OrderApprovalStep]:
     """A new round of steps from the default route: the first group opens at once, later ones wait."""
     route = await session.scalar(select(ApprovalRoute).where(ApprovalRoute.is_default.is_(True)).limit(1))
     if route is None:
@@ -37,6 +37,7 @@ async def start_round(session: AsyncSession, order: Order) -> list[OrderApproval
                 role=route_step.role,
                 person_id=route_step.person_id,
                 state=StepState.PENDING if group == 1 else StepState.WAITING,
+                opened_at=now if group == 1 else None,
             )
         )
     session.add_all(steps)
@@ -71,7 +72,7 @@ async def restart_round(
     """
     voters = sorted({step.decided_by_id for step in steps if step.decided_by_id is not None})
     close_open_steps(steps, now=now)
-    fresh = await start_round(session, order)
+    fresh = await start_round(session, order, now=now)
     record(
         session,
         order,
@@ -86,7 +87,7 @@ async def restart_round(
     return fresh
 
 
-def open_next_group(steps: Sequence[OrderApprovalStep]) -> list[OrderApprovalStep]:
+def open_next_group(steps: Sequence[OrderApprovalStep], *, now: datetime) -> list[OrderApprovalStep]:
     """When every step of a group is approved, the next group's steps open."""
     waiting = [s for s in steps if s.state == StepState.WAITING]
     if not waiting or any(s.state == StepState.PENDING for s in steps):
@@ -95,6 +96,7 @@ def open_next_group(steps: Sequence[OrderApprovalStep]) -> list[OrderApprovalSte
     opened = [s for s in waiting if s.group == group]
     for step in opened:
         step.state = StepState.PENDING
+        step.opened_at = now
     return opened
 
 

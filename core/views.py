@@ -12,12 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
+from core.access import has_stake
+from core.delegation import principals_of
 from core.lifecycle import execution_blockers
 from core.models import Order, OrderApprovalStep, OrderLine, Person, PersonRole, StepState, StockBalance, Watch
 from core.models.base import summed
 from core.models.people import roles_loaded
 from core.money import Money
-from core.policy import Action, available_actions, could_decide
+from core.policy import Action, available_actions, could_decide, stand_in_step, votable_step
 from core.roles import Role
 from core.stages import Stage
 
@@ -67,6 +69,8 @@ class StepView:
     comment: str | None
     # Undecided, and nobody may decide it: the order says so rather than wait for no one.
     no_one_may_decide: bool = False
+    # Decided by a delegate in this approver's stead.
+    on_behalf_of: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,8 @@ class OrderCard:
     # The customer's other open orders (request to shipped) in this order's currency: how many and their
     # total. Read only for an approver's card in approval (`decision_facts`); None otherwise.
     customer_open: tuple[int, Money] | None = None
+    # The approver away in whose stead the viewer's buttons decide (`core.delegation`); None: their own.
+    deciding_for: str | None = None
 
     @property
     def margin(self) -> Money:
@@ -228,7 +234,16 @@ async def order_card(
     blockers: list[str] = []
     undecidable: set[int] = set()
     customer_open: tuple[int, Money] | None = None
+    principals: list[Person] = []
+    deciding_for: str | None = None
     if order.stage == Stage.APPROVAL:
+        # Whom the viewer stands in for matters only when they would decide nothing of their own here
+        # and could stand in at all (`stand_in_step`: no stake, no step of this round decided).
+        voted = any(s.decided_by_id == viewer.id for s in steps)
+        if not voted and not has_stake(viewer, order) and votable_step(viewer, order, steps) is None:
+            principals = await principals_of(session, viewer.id, at=now or order.updated_at)
+            standing_in = stand_in_step(viewer, order, steps, principals) if principals else None
+            deciding_for = standing_in[1].full_name if standing_in is not None else None
         today = validation.local_today(now or order.updated_at, viewer.time_zone)
         blockers = await execution_blockers(session, order, steps, today=today)
         undecidable = await _steps_no_one_may_decide(session, order, steps)
@@ -236,7 +251,7 @@ async def order_card(
             blockers.append(NO_APPROVER)
         # What an approver decides on, read in one statement for anyone holding the role (whether or not
         # their step is the one pending now: they weigh the order all the same); others never pay for it.
-        if to_decide and viewer.has_role(Role.APPROVER):
+        if to_decide and (viewer.has_role(Role.APPROVER) or deciding_for is not None):
             customer_open, free = await decision_facts(session, order)
             lines = tuple(replace(line, free_stock=free.get(line.item_id)) for line in lines)
     if watching is None:
@@ -270,6 +285,7 @@ async def order_card(
                 decided_at=step.decided_at,
                 comment=step.comment,
                 no_one_may_decide=step.id in undecidable,
+                on_behalf_of=step.on_behalf_of.full_name if step.on_behalf_of else None,
             )
             for step in steps
         ),
@@ -278,10 +294,11 @@ async def order_card(
         created_at=order.created_at,
         updated_at=order.updated_at,
         stage_changed_at=order.stage_changed_at,
-        actions=available_actions(viewer, order, steps, watching=watching),
+        actions=available_actions(viewer, order, steps, watching=watching, principals=principals),
         blockers=tuple(blockers),
         watching=watching,
         customer_open=customer_open,
+        deciding_for=deciding_for,
     )
 
 

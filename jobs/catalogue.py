@@ -20,6 +20,7 @@ from jobs.approval_reminders import approval_reminders
 from jobs.digest import daily_digest
 from jobs.fan_out import fan_out
 from jobs.held import release_held
+from jobs.production_risk import production_risk
 from jobs.report import JobReport
 
 JobFunction = Callable[..., Awaitable[JobReport]]
@@ -40,6 +41,7 @@ JOBS: dict[str, Job] = {
         Job("release_held", release_held, timedelta(minutes=1)),
         Job("daily_digest", daily_digest, timedelta(minutes=1)),
         Job("approval_reminders", approval_reminders, timedelta(minutes=1)),
+        Job("production_risk", production_risk, timedelta(hours=1)),
     )
 }
 

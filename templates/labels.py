@@ -94,6 +94,8 @@ ACTIVITIES: Mapping[str, str] = {
     ActivityKind.STAGE_MOVED: N_("Stage changed"),
     ActivityKind.CANCELLED: N_("Order cancelled"),
     ActivityKind.ARCHIVED: N_("Moved to archive"),
+    ActivityKind.MPS_PLANNED: N_("Planned in the MPS"),
+    ActivityKind.PRODUCTION_RECORDED: N_("Production recorded"),
 }
 
 STEP_STATES: Mapping[str, str] = {

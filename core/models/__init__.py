@@ -5,6 +5,7 @@ from core.models.approval import (
     ApprovalRouteStep,
     ApprovalVote,
     Decision,
+    Delegation,
     OrderApprovalStep,
     StepState,
 )
@@ -12,6 +13,7 @@ from core.models.base import Base
 from core.models.catalogue import Counterparty, Item, ItemOption, Price, PriceList, StockBalance
 from core.models.contracts import Contract, ContractKind, PaymentBasis, PaymentInstalment, PaymentTerms
 from core.models.journal import Activity, OutboxEvent
+from core.models.mps import MpsEntry, MpsEntryState, ProductionRecord
 from core.models.notifications import JobRun, NoticeStatus, Notification, Watch
 from core.models.orders import Counter, Order, OrderLine, ProductionState
 from core.models.people import Draft, Invite, Person, PersonRole
@@ -27,11 +29,14 @@ __all__ = [
     "Counter",
     "Counterparty",
     "Decision",
+    "Delegation",
     "Draft",
     "Invite",
     "Item",
     "ItemOption",
     "JobRun",
+    "MpsEntry",
+    "MpsEntryState",
     "NoticeStatus",
     "Notification",
     "Order",
@@ -45,6 +50,7 @@ __all__ = [
     "PersonRole",
     "Price",
     "PriceList",
+    "ProductionRecord",
     "ProductionState",
     "StepState",
     "StockBalance",

@@ -71,9 +71,14 @@ class OrderApprovalStep(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     comment: Mapped[str | None] = mapped_column(Text)
+    # When the step opened for votes: its age, reminders and the approval-time report count from it.
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Decided by a delegate (`decided_by`) in this approver's stead.
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
     decided_by: Mapped[Person | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")
     person: Mapped[Person | None] = relationship(foreign_keys=[person_id], lazy="joined")
+    on_behalf_of: Mapped[Person | None] = relationship(foreign_keys=[on_behalf_of_id], lazy="joined")
 
 
 class ApprovalVote(Base):
@@ -85,3 +90,21 @@ class ApprovalVote(Base):
     decision: Mapped[str] = mapped_column(String(10))
     comment: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class Delegation(Base):
+    """An approver away hands their approvals to someone else for a while: [starts_at, ends_at)."""
+
+    __tablename__ = "delegations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    principal: Mapped[Person] = relationship(foreign_keys=[principal_id], lazy="joined")
+    delegate: Mapped[Person] = relationship(foreign_keys=[delegate_id], lazy="joined")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
@@ -34,6 +34,8 @@ class Item(Base):
     # Pieces are counted whole; metres and kilograms may be fractional.
     whole_units: Mapped[bool] = mapped_column(Boolean, default=True)
     standard_cost: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    # Days from making an item to the customer's required-by date: the MPS plans it that much earlier.
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # Loaded where an item is priced (`with_options`), not for every line of every card.
     options: Mapped[list[ItemOption]] = relationship(

@@ -84,6 +84,8 @@ class OrderLine(Base):
     production_state: Mapped[str] = mapped_column(String(20), default=ProductionState.NOT_PLANNED)
     produced_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
     shipped_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+    # The risk to the required-by date last announced (`core.production.Risk`): told once per change.
+    production_risk: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
 
     item: Mapped[Item] = relationship(lazy="joined")
 

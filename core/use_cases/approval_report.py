@@ -1,10 +1,7 @@
 """How long approvals take: per step and per approver, and what waits for a decision now.
 
-When a step opened is not stored on the step, so it is read from what is: the first group of a
-round opens when the round starts, which the journal records (the round's `submitted` or
-`approval_restarted` entry: the n-th such entry of an order starts its round n); every later group
-opens with the approval that completes the group before it, which is that group's latest
-`decided_at`. Both are the moments the steps' own "step opened" events were written.
+Time to decide runs from the step's `opened_at` (set when it opens for votes, as reminders and the
+inbox count it) to its `decided_at`.
 
 The figures are computed in the database, set-based, the same on SQLite and PostgreSQL: the
 percentiles interpolate between the two nearest ranks, as PostgreSQL's `percentile_cont` does.
@@ -16,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Select, case, cast, extract, func, select, type_coerce
+from sqlalchemy import Float, case, cast, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -24,9 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from core import validation
 from core.db import Database
 from core.errors import DomainError, ErrorCode
-from core.journal import ActivityKind
-from core.models import Activity, Order, OrderApprovalStep, Person, StepState
-from core.models.base import UTCDateTime
+from core.models import Order, OrderApprovalStep, Person, StepState
 from core.stages import Stage
 
 MEDIAN, NINETIETH = 50, 90
@@ -112,31 +107,7 @@ async def approval_report(
     )
 
 
-def _opened_at(step: type[OrderApprovalStep], orders: Select[Any]) -> tuple[ColumnElement[datetime], Any]:
-    """When `step` opened for votes, and the subquery of round starts (of `orders`) to join it to."""
-    starts = (
-        select(
-            Activity.order_id,
-            Activity.at,
-            func.row_number().over(partition_by=Activity.order_id, order_by=Activity.id).label("round"),
-        )
-        .where(
-            Activity.kind.in_((ActivityKind.SUBMITTED, ActivityKind.APPROVAL_RESTARTED)),
-            Activity.order_id.in_(orders),
-        )
-        .subquery("round_starts")
-    )
-    earlier = aliased(OrderApprovalStep)
-    group_before_done = (
-        select(func.max(earlier.decided_at))
-        .where(earlier.order_id == step.order_id, earlier.round == step.round, earlier.group == step.group - 1)
-        .scalar_subquery()
-    )
-    opened = type_coerce(case((step.group == 1, starts.c.at), else_=group_before_done), UTCDateTime())
-    return opened, starts
-
-
-def _seconds(start: ColumnElement[datetime], end: Any, *, sqlite: bool) -> ColumnElement[float]:
+def _seconds(start: Any, end: Any, *, sqlite: bool) -> ColumnElement[float]:
     if sqlite:  # SQLite keeps moments as text; julianday reads it, in days
         return cast((func.julianday(end) - func.julianday(start)) * 86400.0, Float)
     return cast(extract("epoch", end - start), Float)
@@ -146,7 +117,7 @@ def _decisions(since: datetime, until: datetime, *, sqlite: bool) -> Any:
     """Each decision of the period: its step, position on the route, approver, and seconds it took."""
     step = OrderApprovalStep
     in_period = (step.decided_by_id.is_not(None), step.decided_at >= since, step.decided_at < until)
-    opened, starts = _opened_at(step, select(step.order_id).where(*in_period))
+    opened = step.opened_at
     return (
         select(
             step.title.label("step"),
@@ -154,8 +125,7 @@ def _decisions(since: datetime, until: datetime, *, sqlite: bool) -> Any:
             step.decided_by_id.label("approver_id"),
             _seconds(opened, step.decided_at, sqlite=sqlite).label("seconds"),
         )
-        .join(starts, (starts.c.order_id == step.order_id) & (starts.c.round == step.round))
-        .where(*in_period)
+        .where(*in_period, opened.is_not(None))
         .subquery("decisions")
     )
 
@@ -229,15 +199,13 @@ async def _waiting(session: AsyncSession, *, now: datetime, limit: int) -> tuple
     total = await session.scalar(
         select(func.count()).select_from(step).join(Order, Order.id == step.order_id).where(*open_now)
     )
-    orders = select(step.order_id).join(Order, Order.id == step.order_id).where(*open_now)
-    opened, starts = _opened_at(step, orders)
+    opened = step.opened_at
     named = aliased(Person)
     rows = await session.execute(
         select(step.order_id, Order.number, step.title, step.role, named.full_name, named.telegram_id, opened)
         .join(Order, Order.id == step.order_id)
-        .join(starts, (starts.c.order_id == step.order_id) & (starts.c.round == step.round))
         .outerjoin(named, named.id == step.person_id)
-        .where(*open_now)
+        .where(*open_now, opened.is_not(None))
         .order_by(opened, Order.number, step.position)
         .limit(limit)
     )
@@ -253,5 +221,6 @@ async def _waiting(session: AsyncSession, *, now: datetime, limit: int) -> tuple
             waited=now - since,
         )
         for order_id, number, title, role, person_name, telegram_id, since in rows
+        if since is not None  # the query asked for opened steps only
     )
     return waiting, int(total or 0)

@@ -13,13 +13,13 @@ from sqlalchemy.orm import aliased, raiseload
 
 from core.access import acting_person, can_see
 from core.db import Database
+from core.delegation import principals_of
 from core.errors import DomainError
-from core.events import EventKind
-from core.models import Decision, Order, OrderApprovalStep, OrderLine, OutboxEvent, Person, StepState
+from core.models import Decision, Order, OrderApprovalStep, OrderLine, Person, StepState
 from core.models.base import Money as MoneyColumn
 from core.models.people import roles_loaded
 from core.money import Money
-from core.policy import votable_step
+from core.policy import stand_in_step, votable_step
 from core.stages import Stage, Verb, transition
 from core.use_cases.approval import vote
 from core.views import OrderCard
@@ -39,6 +39,7 @@ class InboxRow:
     step: str  # the title of the step the person would decide
     waiting_since: datetime  # when that step opened
     waited: timedelta  # working time since then (`core.working_time`)
+    on_behalf_of: str | None = None  # the approver away the person decides it for
 
     @property
     def margin(self) -> Money:
@@ -75,6 +76,14 @@ class BulkOutcome:
         return self.card is not None
 
 
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    order: Order
+    step: OrderApprovalStep
+    planned_cost: Decimal
+    principal: Person | None  # the approver away whose step this is, when the person stands in
+
+
 def decides_approvals(person: Person) -> bool:
     """Whether the person holds a role the stage table lets approve at all."""
     approve = transition(Verb.APPROVE, Stage.APPROVAL)
@@ -87,19 +96,19 @@ async def inbox(db: Database, *, actor_id: int, now: datetime, calendar: Working
     Rules:
     - an order is listed when a step of its current round is open and the person could decide it
       now, as the vote itself would judge them (`core.policy.votable_step`: their role or their
-      name, no stake in the order, within their amount limit, one step of a round each);
-    - a step waits from the moment it opened (its `approval.step_opened` event), else from the
-      order's submission; the age counts working time only (`calendar`);
+      name, no stake in the order, within their amount limit, one step of a round each), or could
+      decide it in the stead of an approver away who handed them their approvals (`stand_in_step`);
+    - a step waits from the moment it opened (`opened_at`), else from the order's last stage move;
+      the age counts working time only (`calendar`);
     - oldest first; the margin is the total less the lines' planned cost;
-    - two reads for the whole list, whatever its length: the orders with their steps and planned
-      cost, then the moments their steps opened.
+    - one read for the whole list, whatever its length: the orders with their steps and planned cost.
     """
     async with db.reading() as session:
         actor = await acting_person(session, actor_id)
-        if not decides_approvals(actor):
+        principals = await principals_of(session, actor.id, at=now)
+        if not decides_approvals(actor) and not principals:
             return Inbox(approver=False, rows=())
-        waiting = await _waiting(session, actor)
-        opened = await _opened(session, [order.id for order, _step, _cost in waiting])
+        waiting = await _waiting(session, actor, principals)
     rows = [
         InboxRow(
             order_id=order.id,
@@ -109,25 +118,33 @@ async def inbox(db: Database, *, actor_id: int, now: datetime, calendar: Working
             total=Money(order.total_amount, order.currency),
             planned_cost=Money(cost, order.currency),
             step=step.title,
-            waiting_since=(since := opened.get(step.id, order.stage_changed_at)),
+            waiting_since=(since := step.opened_at or order.stage_changed_at),
             waited=calendar.working_time(since, now),
+            on_behalf_of=principal.full_name if principal is not None else None,
         )
-        for order, step, cost in waiting
+        for order, step, cost, principal in ((w.order, w.step, w.planned_cost, w.principal) for w in waiting)
     ]
     rows.sort(key=lambda row: (row.waiting_since, row.order_id))
     return Inbox(approver=True, rows=tuple(rows))
 
 
-async def _waiting(session: AsyncSession, actor: Person) -> list[tuple[Order, OrderApprovalStep, Decimal]]:
-    """Orders in approval with an open step asking for one of the person's roles: each with the step the
-    person would decide and its planned cost; one statement, the order's row once per step of its round."""
+async def waiting_for(session: AsyncSession, actor: Person) -> list[_Waiting]:
+    """What waits for this person's own decision (not what they hold for someone away)."""
+    return await _waiting(session, actor, ())
+
+
+async def _waiting(session: AsyncSession, actor: Person, principals: Sequence[Person]) -> list[_Waiting]:
+    """Orders in approval with an open step asking for one of the roles of the person (or of those they
+    stand in for): each with the step the person would decide, in whose stead, and its planned cost;
+    one statement, the order's row once per step of its round."""
+    roles = set(actor.roles).union(*(p.roles for p in principals))
     this_round = and_(OrderApprovalStep.order_id == Order.id, OrderApprovalStep.round == Order.approval_round)
     asking = aliased(OrderApprovalStep)  # any step of the round, not the row's own: those are all read
     open_for_role = exists().where(
         asking.order_id == Order.id,
         asking.round == Order.approval_round,
         asking.state == StepState.PENDING,
-        asking.role.in_(sorted(actor.roles)),
+        asking.role.in_(sorted(roles)),
     )
     cost = (
         select(func.coalesce(func.sum(OrderLine.planned_cost), 0))
@@ -144,30 +161,14 @@ async def _waiting(session: AsyncSession, actor: Person) -> list[tuple[Order, Or
     by_order: dict[int, tuple[Order, list[OrderApprovalStep], Decimal]] = {}
     for order, step, planned in (await session.execute(query)).unique().all():
         by_order.setdefault(order.id, (order, [], planned))[1].append(step)
-    found: list[tuple[Order, OrderApprovalStep, Decimal]] = []
+    found: list[_Waiting] = []
     for order, steps, planned in by_order.values():
         mine = votable_step(actor, order, steps)
         if mine is not None:
-            found.append((order, mine, planned))
+            found.append(_Waiting(order, mine, planned, None))
+        elif (standing_in := stand_in_step(actor, order, steps, principals)) is not None:
+            found.append(_Waiting(order, standing_in[0], planned, standing_in[1]))
     return found
-
-
-async def _opened(session: AsyncSession, order_ids: Sequence[int]) -> dict[int, datetime]:
-    """When each step of these orders opened, by the step's id (its earliest opening on record)."""
-    if not order_ids:
-        return {}
-    rows = await session.execute(
-        select(OutboxEvent.created_at, OutboxEvent.payload).where(
-            OutboxEvent.order_id.in_(sorted(set(order_ids))),
-            OutboxEvent.kind == EventKind.APPROVAL_STEP_OPENED.value,
-        )
-    )
-    opened: dict[int, datetime] = {}
-    for at, payload in rows.all():
-        step_id = (payload or {}).get("step_id")
-        if isinstance(step_id, int):
-            opened[step_id] = min(opened.get(step_id, at), at)
-    return opened
 
 
 async def approve_all(db: Database, *, actor_id: int, orders: Sequence[ShownOrder], now: datetime) -> list[BulkOutcome]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import Database
-from core.events import APPROVAL_REMINDER, ApprovalReminder, EventKind
+from core.events import APPROVAL_REMINDER, ApprovalReminder
 from core.journal import announce
 from core.models import Order, OrderApprovalStep, OutboxEvent, StepState
 from core.notify_rules import step_deciders
@@ -50,7 +50,7 @@ async def remind_approvers(db: Database, *, now: datetime, rules: ReminderRules)
     """Remind the approvers of every step that has waited past a threshold, once per threshold.
 
     Rules:
-    - a step waits from the moment it opened (its `approval.step_opened` event) while it is open in
+    - a step waits from the moment it opened (`opened_at`) while it is open in
       the order's current round and the order is in approval; only working time counts (the
       company's hours, working days and holidays, in its time zone: `core.working_time`);
     - past `remind_after` its approvers are reminded (their card with its buttons, again); past
@@ -97,10 +97,10 @@ async def _due(
     steps = [(step, order) for step, order in (await session.execute(waiting)).unique().all()]
     if not steps:
         return []
-    opened, told = await _told(session, [order.id for _step, order in steps])
+    told = await _told(session, [order.id for _step, order in steps])
     found: list[_Due] = []
     for step, order in steps:
-        since = opened.get(step.id)
+        since = step.opened_at
         if since is None:
             continue  # no opening on record: nothing to count from
         waited = rules.calendar.working_time(since, now)
@@ -110,26 +110,20 @@ async def _due(
     return found
 
 
-async def _told(session: AsyncSession, order_ids: Iterable[int]) -> tuple[dict[int, datetime], dict[int, int]]:
-    """For each step of these orders: when it opened, and how far it has been reminded (from the outbox)."""
-    kinds = [EventKind.APPROVAL_STEP_OPENED.value, APPROVAL_REMINDER]
-    rows = await session.execute(
-        select(OutboxEvent.kind, OutboxEvent.created_at, OutboxEvent.payload).where(
-            OutboxEvent.order_id.in_(sorted(set(order_ids))), OutboxEvent.kind.in_(kinds)
+async def _told(session: AsyncSession, order_ids: Iterable[int]) -> dict[int, int]:
+    """For each step of these orders: how far it has been reminded (from the outbox)."""
+    rows = await session.scalars(
+        select(OutboxEvent.payload).where(
+            OutboxEvent.order_id.in_(sorted(set(order_ids))), OutboxEvent.kind == APPROVAL_REMINDER
         )
     )
-    opened: dict[int, datetime] = {}
     told: dict[int, int] = {}
-    for kind, at, payload in rows.all():
+    for payload in rows.all():
         step_id = (payload or {}).get("step_id")
-        if not isinstance(step_id, int):
-            continue
-        if kind == APPROVAL_REMINDER:
+        if isinstance(step_id, int):
             level = ESCALATED if payload.get("escalated") else REMINDED
             told[step_id] = max(told.get(step_id, NOT_YET), level)
-        else:
-            opened[step_id] = min(opened.get(step_id, at), at)
-    return opened, told
+    return told
 
 
 async def _announce(session: AsyncSession, due: _Due, *, now: datetime) -> None:

@@ -13,7 +13,7 @@ from core.errors import DomainError, ErrorCode
 from core.models import Decision, OutboxEvent, StepState
 from core.policy import Action
 from core.stages import Stage
-from tests.integration.world import NOW, make_world, order_in, request_with_line
+from tests.integration.world import NOW, make_world, order_in, request_with_line, route_of
 
 
 async def events_of(db: Database, order_id: int) -> list[tuple[str, dict[str, object]]]:
@@ -86,12 +86,9 @@ async def test_a_large_order_needs_the_finance_step_in_parallel(db: Database) ->
 
 async def test_a_sequential_step_opens_only_after_the_one_before(db: Database) -> None:
     world = await make_world(db, finance_threshold=Decimal("20000"))
-    async with db.unit_of_work() as session:
-        from core.models import ApprovalRouteStep
-
-        step = await session.scalar(select(ApprovalRouteStep).where(ApprovalRouteStep.position == 2))
-        assert step is not None
-        step.parallel = False
+    route = route_of(Decimal("20000"))
+    route["steps"][1]["parallel"] = False  # type: ignore[index]
+    await uc.load_route(db, route=route)
     card = await request_with_line(world)
     card = await uc.submit_for_approval(db, actor_id=world.manager, order_id=card.id, now=NOW)
     assert [s.state for s in card.steps] == [StepState.PENDING, StepState.WAITING]

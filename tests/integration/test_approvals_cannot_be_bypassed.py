@@ -13,12 +13,12 @@ from core import use_cases as uc
 from core.db import Database
 from core.errors import DomainError, ErrorCode
 from core.lifecycle import change_stage
-from core.models import Activity, ApprovalRouteStep, Decision, Order, OutboxEvent, PaymentTerms, StepState
+from core.models import Activity, Decision, Order, OutboxEvent, PaymentTerms, StepState
 from core.policy import Action
 from core.roles import Role
 from core.stages import Stage, Verb
 from templates import render_plain
-from tests.integration.world import NOW, World, make_world, order_in, request_with_line
+from tests.integration.world import NOW, World, make_world, order_in, request_with_line, route_of
 
 
 async def journal_and_outbox(db: Database, order_id: int) -> tuple[int, int]:
@@ -101,9 +101,9 @@ async def test_an_expired_contract_keeps_an_approved_order_out_of_execution_and_
 
 async def test_an_order_no_step_applies_to_goes_to_execution_once_its_terms_are_set(db: Database) -> None:
     world = await make_world(db)
-    async with db.unit_of_work() as session:
-        for step in await session.scalars(select(ApprovalRouteStep)):
-            step.min_amount = Decimal("900000")
+    route = route_of(Decimal("900000"))
+    route["steps"][0]["min_amount"] = Decimal("900000")  # type: ignore[index]
+    await uc.load_route(db, route=route)
     card = await request_with_line(world)
     card = await uc.submit_for_approval(db, actor_id=world.manager, order_id=card.id, now=NOW)
     assert card.stage is Stage.APPROVAL and card.steps == () and card.blockers == ("contract", "payment_terms")

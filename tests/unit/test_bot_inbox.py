@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -90,6 +90,7 @@ INBOX_CONTEXTS: dict[str, Any] = {
     "bot/inbox/list.html.j2": [
         {"rows": FULL.rows[:MOST_SHOWN], "more": len(FULL.rows) - MOST_SHOWN},
         {"rows": (row(1, waited=timedelta(minutes=59)),), "more": 0},
+        {"rows": tuple(replace(row(n), on_behalf_of=PERSON) for n in range(MOST_SHOWN)), "more": 999},
     ],
     "bot/inbox/empty.html.j2": [{}],
     "bot/inbox/not_approver.html.j2": [{}],
@@ -102,6 +103,40 @@ INBOX_CONTEXTS: dict[str, Any] = {
         {"name": "yes", "count": MOST_SHOWN},
         {"name": "back"},
     ],
+}
+
+LAST_DAY = date(2027, 12, 31)
+AWAY = uc.DelegationView(
+    principal_id=6,
+    principal_name=PERSON,
+    delegate_id=4,
+    delegate_name=PERSON,
+    delegate_telegram_id=1004,
+    until=LAST_DAY,
+    ends_at=datetime(2027, 12, 31, 21, 0, tzinfo=UTC),
+)
+BUSIEST = uc.DelegationScreen(
+    approver=True,
+    mine=AWAY,
+    standing_in_for=tuple(AWAY for _ in range(12)),  # everyone else away at once
+    candidates=(),
+)
+DELEGATION_CONTEXTS: dict[str, Any] = {
+    "bot/delegation/screen.html.j2": [
+        {"screen": BUSIEST, "done": "taken_back"},
+        {"screen": replace(BUSIEST, mine=None, standing_in_for=()), "done": None},
+        {"screen": uc.DelegationScreen(approver=False, mine=None, standing_in_for=(), candidates=()), "done": None},
+    ],
+    "bot/delegation/label.html.j2": [
+        {"which": "person", "name": PERSON, "near": True},
+        {"which": "until", "last": LAST_DAY},
+        {"which": "type_until"},
+        {"which": "take_back"},
+        {"which": "back"},
+    ],
+    "bot/delegation/until.html.j2": [{}],
+    "bot/delegation/until_prompt.html.j2": [{}],
+    "bot/delegation/done.html.j2": [{"made": AWAY}],
 }
 
 READER = PersonView(

@@ -32,7 +32,7 @@ from core.views import HistoryEntry, LineView, OrderCard, StepView
 from sandbox.message_text import compose
 from templates import render
 from templates.rendering import to_plain
-from tests.unit.test_bot_inbox import INBOX_CONTEXTS
+from tests.unit.test_bot_inbox import DELEGATION_CONTEXTS, INBOX_CONTEXTS
 from tests.unit.test_bot_new_request import NEW_REQUEST_CONTEXTS
 from tests.unit.test_bot_notices import NOTICES_CONTEXTS
 from tests.unit.test_bot_registry import REGISTRY_CONTEXTS
@@ -296,6 +296,7 @@ CONTEXTS.update(REGISTRY_CONTEXTS)
 CONTEXTS.update(SETTINGS_CONTEXTS)
 CONTEXTS.update(NOTICES_CONTEXTS)
 CONTEXTS.update(INBOX_CONTEXTS)
+CONTEXTS.update(DELEGATION_CONTEXTS)
 
 
 def bot_templates() -> Iterator[str]:

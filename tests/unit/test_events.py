@@ -9,12 +9,18 @@ import pytest
 from core.events import (
     ApprovalCompleteBlocked,
     ApprovalRestarted,
+    ApprovalsDelegated,
+    ApprovalsTakenBack,
     ApprovalStepOpened,
     Event,
     EventKind,
     InviteUsed,
+    LineAtRisk,
     LineChanged,
+    LineProduced,
+    MpsPlanned,
     OrderChanged,
+    OrderProduced,
     OrderRegistered,
     OrderRejected,
     OrderReturned,
@@ -43,10 +49,44 @@ EVERY_FACT: tuple[Event, ...] = (
     ApprovalRestarted(number="ЗС-000001", changed=("contract", "payment_terms"), round=2, voided_voters=(2, 6)),
     ApprovalCompleteBlocked(number="ЗС-000001", missing=("contract", "payment_terms"), responsible_id=1),
     InviteUsed(invite_id=9, role="planner", created_by_id=8, person_id=12, person_name="Новиков Н."),
+    MpsPlanned(number="ЗС-000001", lines=3, quantity=Decimal("12.5")),
+    LineProduced(
+        number="ЗС-000001",
+        position=2,
+        item="ВК-12",
+        quantity=Decimal("10"),
+        actual_cost=Decimal("18000.00"),
+        planned_cost=Decimal("17500.00"),
+        currency="EUR",
+    ),
+    OrderProduced(
+        number="ЗС-000001", responsible_id=3, actual_cost=Decimal("1.00"), planned_cost=Decimal("2.00"), currency="USD"
+    ),
+    LineAtRisk(
+        number="ЗС-000001",
+        position=1,
+        item="ВЗ-100",
+        risk="overdue",
+        previous="at_risk",
+        required_by="2026-12-15",
+        expected_finish="2026-12-18",
+        quantity=Decimal("100"),
+        produced=Decimal("40.5"),
+    ),
+)
+
+# Facts about people rather than orders: read back the same way.
+STAFF_FACTS: tuple[Event, ...] = (
+    ApprovalsDelegated(
+        delegate_id=4, principal_id=6, principal_name="Фёдоров М. А.", until="2026-12-15", waiting=3, by_name="Админ"
+    ),
+    ApprovalsTakenBack(delegate_id=4, principal_id=6, principal_name="Фёдоров М. А."),
+    VoteCast(number="ЗС-000001", decision="approve", step_id=3, step="Коммерческое", on_behalf_of="Фёдоров М. А."),
+    OrderRejected(number="ЗС-000001", step_id=5, step="Коммерческое", reason="Нет", on_behalf_of="Фёдоров М. А."),
 )
 
 
-@pytest.mark.parametrize("fact", EVERY_FACT, ids=lambda fact: f"{type(fact).__name__}")
+@pytest.mark.parametrize("fact", EVERY_FACT + STAFF_FACTS, ids=lambda fact: f"{type(fact).__name__}")
 def test_every_fact_reads_back_from_its_payload_as_it_was_written(fact: Event) -> None:
     assert from_payload(fact.kind, fact.to_payload()) == fact
 

@@ -67,7 +67,16 @@ SAMPLES: dict[ErrorCode, dict[str, Any]] = {
         "by": "Петров П.П.",
         "at": "2026-12-15T11:05:00+00:00",
     },
-    ErrorCode.ALREADY_VOTED: {"number": "ЗС-000012", "step": "Коммерческий директор", "decision": "approved"},
+    ErrorCode.ALREADY_VOTED: {
+        "number": "ЗС-000012",
+        "step": "Коммерческий директор",
+        "decision": "approved",
+        "by": "Волков Андрей",
+    },
+    ErrorCode.DELEGATION_NOT_APPROVER: {"name": "Иванова Анна"},
+    ErrorCode.DELEGATION_TO_SELF: {},
+    ErrorCode.DELEGATE_SEES_OWN_ONLY: {"name": "Иванова Анна"},
+    ErrorCode.DELEGATE_AWAY: {"name": "Волков Андрей", "until": "2026-12-15"},
     ErrorCode.NOTHING_TO_VOTE: {"number": "ЗС-000012"},
     ErrorCode.OWN_ORDER_APPROVAL: {"number": "ЗС-000012"},
     ErrorCode.APPROVAL_LIMIT_INVALID: {"value": "полмиллиона"},
@@ -141,12 +150,30 @@ SAMPLES: dict[ErrorCode, dict[str, Any]] = {
     ErrorCode.QUIET_HOURS_UNREADABLE: {"value": "с десяти вечера"},
     ErrorCode.QUIET_HOURS_EMPTY: {"value": "08:00"},
     ErrorCode.NOTICE_CATEGORY_UNKNOWN: {"value": "payments"},
+    ErrorCode.PLANNER_ONLY: {},
+    ErrorCode.LINE_NOT_PLANNED: {"number": "ЗС-000012", "line": 2},
+    ErrorCode.PRODUCED_NEGATIVE: {"value": "-2"},
+    ErrorCode.PRODUCED_OVER_PLANNED: {
+        "number": "ЗС-000012",
+        "line": 2,
+        "value": "5",
+        "planned": "10.000",
+        "produced": "8.000",
+        "remaining": "2.000",
+    },
+    ErrorCode.COST_INVALID: {"value": "12,345"},
+    ErrorCode.PROGRESS_EMPTY: {"number": "ЗС-000012", "line": 2},
+    ErrorCode.PROGRESS_IMPORT_REFUSED: {"count": 3, "rows": "2, 5, 7"},
+    ErrorCode.CSV_COLUMNS_MISSING: {"missing": "line, produced"},
+    ErrorCode.CSV_ORDER_MISSING: {},
+    ErrorCode.CSV_LINE_INVALID: {"value": "два"},
 }
 
 # Messages that name none of their params: the person needs no value to know what to do.
 SILENT = frozenset(
     {
         ErrorCode.NOT_REGISTERED,
+        ErrorCode.DELEGATION_TO_SELF,
         ErrorCode.COUNTERPARTY_NOT_FOUND,
         ErrorCode.ITEM_NOT_FOUND,
         ErrorCode.PERSON_NOT_FOUND,
@@ -157,6 +184,8 @@ SILENT = frozenset(
         ErrorCode.PAGE_INVALID,
         ErrorCode.INVITE_NOT_FOUND,
         ErrorCode.INVITE_USED,
+        ErrorCode.PLANNER_ONLY,
+        ErrorCode.CSV_ORDER_MISSING,
     }
 )
 
