@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,15 @@ lint: $(STAMP)
 	$(BIN)/mypy core jobs bot sandbox cli
 	$(BIN)/lint-imports
 
-test: lint
+# The web chat's browser tests drive Debian's chromium; installed here when missing (as root, or with sudo).
+CHROMIUM := /usr/bin/chromium
+APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo -n apt-get)
+
+browser:
+	@test -x $(CHROMIUM) || { $(APT) update -qq && $(APT) install -y -qq chromium fonts-noto-color-emoji; } \
+		|| echo "chromium could not be installed: the browser tests will be skipped"
+
+test: lint browser
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -44,7 +44,7 @@ async def run(settings: Settings, bot_settings: BotSettings) -> None:
         try:
             await receive_updates(application, bot_settings)
             if sandbox is not None:
-                print_sandbox_help(sandbox.base_url, application.bot.username)
+                print_sandbox_help(sandbox.base_url, application.bot.username, sandbox.webchat_url)
             await stop.wait()
         finally:
             await halt(application)
@@ -79,11 +79,18 @@ async def start_sandbox(db: Database, settings: Settings, bot_settings: BotSetti
     """The local Telegram, with the demo company in the database if it has no orders yet."""
     from core.demo_data import load_demo_data
     from core.use_cases import list_people
+    from sandbox.server import open_webchat
     from sandbox.server import start as start_emulator
     from sandbox.testing import make_token
 
     with port_of(bot_settings.sandbox_port, setting="ORDERBOT_SANDBOX_PORT"):
         running = await start_emulator("127.0.0.1", bot_settings.sandbox_port)
+    try:
+        with port_of(bot_settings.webchat_port, setting="ORDERBOT_WEBCHAT_PORT"):
+            await open_webchat(running, bot_settings.webchat_port)
+    except PortBusy:
+        await running.stop()
+        raise
     if not await list_people(db):
         await load_demo_data(
             db, now=utc_now(), number_prefix=settings.order_number_prefix, number_digits=settings.order_number_digits
@@ -102,7 +109,8 @@ async def staff_have_started(base_url: str, people: Sequence[PersonView]) -> Non
             if person.telegram_id is None:
                 continue
             last, first, *_ = [*person.full_name.split(), "", ""]
-            profile = {"user_id": person.telegram_id, "first_name": first or last, "last_name": last}
+            profile = {"user_id": person.telegram_id, "first_name": first or last, "last_name": last,
+                       "label": ", ".join(sorted(person.roles))}  # shown in the web chat's person picker
             async with http.post(f"{base_url}/__control/users", json={**profile, "language_code": person.language}):
                 pass
 
@@ -125,8 +133,10 @@ def port_of(port: int, *, setting: str) -> Iterator[None]:
         ) from error
 
 
-def print_sandbox_help(base_url: str, username: str) -> None:
+def print_sandbox_help(base_url: str, username: str, webchat_url: str | None = None) -> None:
     control = f"{base_url}/__control"
+    if webchat_url:
+        print(f"\nChat with the bot in a browser, as any of the demo staff: {webchat_url}", flush=True)
     print(
         f"\norderbot is running against the local sandbox at {base_url} (bot @{username}).\n"
         "Talk to it as the demo staff through the sandbox's control API, for example as manager 1001;\n"

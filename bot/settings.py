@@ -29,6 +29,7 @@ class BotSettings(BaseSettings):
     webhook_port: int = Field(default=8443, alias="TELEGRAM_WEBHOOK_PORT")
     webhook_path: str = Field(default="telegram", alias="TELEGRAM_WEBHOOK_PATH")
     sandbox_port: int = Field(default=8081, alias="ORDERBOT_SANDBOX_PORT")
+    webchat_port: int = Field(default=8080, ge=0, le=65535, alias="ORDERBOT_WEBCHAT_PORT")  # the sandbox's web chat
     # The notification dispatcher (bot.notices) and the scheduler, in every process.
     notify: bool = Field(default=True, alias="ORDERBOT_NOTIFY")
     notify_poll: float = Field(default=0.5, gt=0, alias="ORDERBOT_NOTIFY_POLL_SECONDS")

@@ -23,6 +23,7 @@ def register(commands: Subparsers) -> None:
     sandbox.add_argument("--emulator-only", action="store_true", help="only the Bot API emulator, no bot")
     sandbox.add_argument("--port", type=int, default=None, help="the emulator's port (default 8081)")
     sandbox.add_argument("--strict", action="store_true", help="check every call against the Bot API contract")
+    sandbox.add_argument("--webchat-port", type=int, default=None, help="the web chat page's port (default 8080)")
     sandbox.set_defaults(command=run_sandbox)
 
 
@@ -40,12 +41,14 @@ def run_sandbox(args: argparse.Namespace) -> int:
     if args.emulator_only:
         from sandbox.__main__ import main as emulator
 
-        emulator(["--port", str(port), *(["--strict"] if args.strict else [])])
+        webchat = args.webchat_port if args.webchat_port is not None else settings.webchat_port
+        emulator(["--port", str(port), "--webchat-port", str(webchat), *(["--strict"] if args.strict else [])])
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     with refused_start(), contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(Settings(), settings.model_copy(update={"token": "", "sandbox_port": port})))
+        ports = {"sandbox_port": port, **({"webchat_port": args.webchat_port} if args.webchat_port is not None else {})}
+        asyncio.run(run(Settings(), settings.model_copy(update={"token": "", **ports})))
     return 0
 
 

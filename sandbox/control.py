@@ -105,8 +105,19 @@ async def post_user(request: web.Request) -> web.Response:
         last_name=_str(body, "last_name", required=False),
         username=_str(body, "username", required=False),
         language_code=_str(body, "language_code", required=False),
+        label=_str(body, "label", required=False),
     )
     return _json({"ok": True, "user": user.to_api(), "chat_id": user.id})
+
+
+@routes.get("/users")
+async def list_users(request: web.Request) -> web.Response:
+    world = _world(request, {})
+    return _json({"ok": True, "users": [
+        {**user.to_api(), "label": user.label, "blocked": user.blocked,
+         "started": world.chats[user.id].started if user.id in world.chats else False}
+        for user in world.users.values()
+    ]})
 
 
 @routes.post("/users/{user_id}/block")

@@ -23,6 +23,7 @@ from sandbox.emulator import Emulator
 from sandbox.faults import FaultRule
 from sandbox.methods import HANDLERS, Answer, Call
 from sandbox.state import BotWorld, Chat
+from sandbox.webchat.routes import webchat_app
 
 TOKEN = re.compile(r"(\d{1,20}):[A-Za-z0-9_-]{1,200}")
 SHUTDOWN_GRACE_SECONDS = 1.0
@@ -238,6 +239,8 @@ class RunningSandbox:
     port: int
     emulator: Emulator
     runner: web.AppRunner
+    webchat_url: str | None = None  # the web chat page, when started with a webchat_port
+    webchat_runner: web.AppRunner | None = None
 
     @property
     def bot_api_url(self) -> str:
@@ -251,18 +254,46 @@ class RunningSandbox:
 
     async def stop(self) -> None:
         await self.emulator.close()
+        if self.webchat_runner is not None:
+            await self.webchat_runner.cleanup()
         await self.runner.cleanup()
 
 
 async def start(host: str = "127.0.0.1", port: int = 0, *, emulator: Emulator | None = None,
-                **options: Any) -> RunningSandbox:
-    """Start the emulator in the running event loop; port 0 takes a free port. Options go to Emulator."""
+                webchat_port: int | None = None, **options: Any) -> RunningSandbox:
+    """Start the emulator in the running event loop; port 0 takes a free port. Options go to Emulator.
+
+    With a webchat_port (0: a free one), the web chat page listens there too (see sandbox/webchat).
+    """
     emulator = emulator or Emulator(**options)
-    runner = web.AppRunner(create_app(emulator), access_log=None, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    runner = await _listen(create_app(emulator), host, port)
     bound_port = int(runner.addresses[0][1])
-    return RunningSandbox(f"http://{host}:{bound_port}", host, bound_port, emulator, runner)
+    running = RunningSandbox(f"http://{host}:{bound_port}", host, bound_port, emulator, runner)
+    if webchat_port is not None:
+        try:
+            await open_webchat(running, webchat_port)
+        except BaseException:
+            await running.stop()
+            raise
+    return running
+
+
+async def open_webchat(running: RunningSandbox, port: int = 0) -> str:
+    """Serve the web chat page for this emulator on `port` (0: a free one); its URL."""
+    running.webchat_runner = await _listen(webchat_app(running.emulator), running.host, port)
+    running.webchat_url = f"http://{running.host}:{int(running.webchat_runner.addresses[0][1])}"
+    return running.webchat_url
+
+
+async def _listen(app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
 
 
 async def serve_forever(host: str = "127.0.0.1", port: int = 0, *,

@@ -35,6 +35,7 @@ class User:
     username: str | None = None
     language_code: str | None = None
     blocked: bool = False  # this person has blocked the bot
+    label: str | None = None  # what the web chat shows beside the name (e.g. the runner's roles); never sent to bots
 
     def to_api(self) -> dict[str, Any]:
         user: dict[str, Any] = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
@@ -264,7 +265,7 @@ class BotWorld:
         user = self.users.get(user_id)
         if user is None:
             user = self.users[user_id] = User(user_id, profile.get("first_name") or f"User {user_id}")
-        for name in ("first_name", "last_name", "username", "language_code"):
+        for name in ("first_name", "last_name", "username", "language_code", "label"):
             if profile.get(name) is not None:
                 setattr(user, name, profile[name])
         return user
