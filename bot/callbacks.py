@@ -15,6 +15,8 @@ from core.parsing import parse_id
 
 MAX_BYTES = 64
 SEPARATOR = ":"
+# What the second part of an `m:` button says (`bot.handlers.mps`).
+REPLENISH, MADE, PLAN = "r", "t", "p"
 
 
 class Prefix(StrEnum):
@@ -27,6 +29,9 @@ class Prefix(StrEnum):
     REGISTRY = "r"  # the registry: r:<what>[:args]
     SETTINGS = "s"  # a person's settings: s:<what>[:<value>[:<on or off>]]
     INBOX = "i"  # an approver's inbox: i:<what>[:<order> or <the list's key>]
+    DELEGATE = "g"  # handing one's approvals over while away: g:<what>[:<person>[:<last day, YYYYMMDD>]]
+    DEBTS = "b"  # debts: b:p:<customer> (a promise to pay), b:d:<customer>:<YYYYMMDD> (its day), b:t:<customer> (typed)
+    MPS = "m"  # the MPS: m:r (replenish), m:t:<order>:<line> (type what was made), m:p:<filters>:<offset> (the plan)
 
     def pattern(self, *first: str) -> str:
         """The regular expression of this prefix's data (and of its first argument, if given) for PTB's routing."""

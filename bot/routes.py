@@ -21,12 +21,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.callbacks import Prefix
+from bot.callbacks import MADE, PLAN, REPLENISH, Prefix
 from bot.handlers import start, text
-from bot.handlers.card import decisions, details, lines, moves, screen, terms, views
+from bot.handlers.accounting import debts, pay
+from bot.handlers.card import decisions, details, lines, moves, screen, shipping, terms, views
 from bot.handlers.card.screen import ActionHandler, Move
+from bot.handlers.inbox import delegation
 from bot.handlers.inbox import taps as inbox
 from bot.handlers.inbox import view as inbox_view
+from bot.handlers.mps import chart, made, plan, replenish
 from bot.handlers.registering import conversation, quick, state
 from bot.handlers.registry import browse, export
 from bot.handlers.registry import view as registry_view
@@ -42,6 +45,8 @@ CARD_MOVES: dict[str, Move] = dict.fromkeys(moves.ONE_TAP, moves.move)
 # What the other buttons of a card do, by the action the button names, once the card is read and checked.
 CARD_ACTIONS: dict[str, ActionHandler] = {
     Action.CANCEL: decisions.decide,
+    Action.CLOSE: decisions.decide,
+    Action.SHIP: shipping.shipment_screen,
     Action.REJECT: decisions.decide,
     Action.RETURN: decisions.decide,
     Action.NOTE: decisions.note,
@@ -64,6 +69,10 @@ FLOWS: dict[str, FlowStep] = {
     terms.TERMS: terms.contract_number_typed,
     browse.COUNTERPARTY_FLOW: browse.counterparty_typed,
     settings_screen.QUIET_FLOW: quiet.quiet_typed,
+    delegation.UNTIL_FLOW: delegation.until_typed,
+    made.MADE_FLOW: made.made_typed,
+    shipping.TYPED: shipping.shipment_typed,
+    debts.PROMISE_FLOW: debts.promise_typed,
 }
 
 # With no conversation under way, typed text goes to the first of these that takes it.
@@ -94,8 +103,15 @@ def handlers() -> list[BaseHandler[Update, Any, Any]]:
         command("export", export.export_command, private=True),
         command("settings", settings_screen.settings_command, private=True),
         command("inbox", inbox.inbox_command, private=True),
+        command("delegate", delegation.delegate_command, private=True),
         command("watch", watching.watch_command),
+        command("mps_replenish", replenish.mps_replenish_command, private=True),
+        command("made", made.made_command, private=True),
+        command("mps", plan.mps_command, private=True),
+        command("mps_chart", chart.mps_chart_command, private=True),
         command("unwatch", watching.unwatch_command),
+        command("pay", pay.pay_command),
+        command("debts", debts.debts_command, private=True),
         tap(Prefix.ORDER, screen.card_taps(CARD_ACTIONS, CARD_MOVES)),
         tap(Prefix.DETAIL, details.detail_tap),
         tap(Prefix.LINES, lines.line_tap),
@@ -119,6 +135,17 @@ def handlers() -> list[BaseHandler[Update, Any, Any]]:
         tap(Prefix.INBOX, inbox.all_tap, inbox_view.ALL),
         tap(Prefix.INBOX, inbox.yes_tap, inbox_view.YES),
         tap(Prefix.INBOX, inbox.back_tap, inbox_view.BACK),
+        tap(Prefix.DELEGATE, delegation.pick_tap, delegation.PICK),
+        tap(Prefix.DELEGATE, delegation.until_tap, delegation.UNTIL),
+        tap(Prefix.DELEGATE, delegation.type_until_tap, delegation.TYPE_UNTIL),
+        tap(Prefix.DELEGATE, delegation.take_back_tap, delegation.TAKE_BACK),
+        tap(Prefix.DELEGATE, delegation.screen_tap, delegation.SCREEN),
+        tap(Prefix.DEBTS, debts.promise_tap, debts.PROMISE),
+        tap(Prefix.DEBTS, debts.day_tap, debts.DAY),
+        tap(Prefix.DEBTS, debts.type_day_tap, debts.TYPE_DAY),
+        tap(Prefix.MPS, replenish.replenish_tap, REPLENISH),
+        tap(Prefix.MPS, made.made_tap, MADE),
+        tap(Prefix.MPS, plan.plan_tap, PLAN),
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
             for_staff(text.typed_texts(FLOWS, TEXT_CLAIMS)),

@@ -10,7 +10,7 @@ from alembic.util import CommandError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from cli import db_commands, demo, jobs, mps, notifications, orders, people, report, routes, run_commands
+from cli import db_commands, debts, demo, jobs, mps, notifications, orders, people, prices, report, routes, run_commands
 from cli.common import Subparsers, UsageError, lang_of
 from core.errors import DomainError
 from templates import error_message
@@ -18,10 +18,12 @@ from templates import error_message
 # Each module adds its commands to the parser.
 MODULES: Sequence[Callable[[Subparsers], None]] = (
     db_commands.register,
+    debts.register,
     demo.register,
     jobs.register,
     mps.register,
     notifications.register,
+    prices.register,
     orders.register,
     people.register,
     report.register,

@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cli import payments, prices
 from cli.common import Subparsers, UsageError, add_lang, data_command, lang_of, local_date, person, positive_int
 from cli.common import telegram_id as telegram
 from core import use_cases as uc
@@ -38,6 +39,8 @@ def register(commands: Subparsers) -> None:
     progress.add_argument("file", type=Path, metavar="FILE.csv")
     _add_planner(progress)
     progress.set_defaults(command=data_command(import_progress))
+    payments.register_import(kinds)
+    prices.register_import(kinds)
 
 
 def _add_planner(parser: argparse.ArgumentParser) -> None:

@@ -16,6 +16,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import use_cases as uc
 from core.db import Database
@@ -35,7 +36,10 @@ from core.models import (
     StockBalance,
 )
 from core.roles import Role
+from core.settings import Settings
 from core.stages import Stage
+from core.use_cases.debts import announce_ageing_digests
+from core.use_cases.overdue import OverdueRules, remind_overdue
 from core.validation import inn_check_digit
 from core.views import OrderCard
 
@@ -367,7 +371,11 @@ def _ip(value: str, **more: str) -> dict[str, str]:
 
 
 ROMASHKA, URALMASH, TVS, SMU, GKB, TERMOEX, AERO, ISP, VENTMARKET, ZARECHYE = (row[0] for row in CUSTOMERS)
+# What part of its prepayment a customer with a shipped order paid (in full unless named): Аэро paid 40 %,
+# was shipped all the same, and is the demo's overdue customer.
+PREPAID_SHARE: dict[str, Decimal] = {AERO: Decimal("0.4")}
 OTHER_SUPPLIER = "Клиент выбрал другого поставщика"
+AGREED_PRICE_REASON = "Цена согласована с коммерческим директором под объём"
 
 PLANS: tuple[Plan, ...] = (
     Plan(
@@ -531,7 +539,7 @@ PLANS: tuple[Plan, ...] = (
             Line("ВК-200", "8", 4),
             Line("КЦ-250", "8", 4),
             Line("ШГК-160", "8", 4),
-            Line("ВЗ-250", "62.5", 4),
+            Line("ВЗ-250", "62.5", 3),  # due last week and still being made: the demo's late line
             Line("ВГ-160", "16", 4),
         ),
         DEFERRED,
@@ -669,6 +677,22 @@ PLANS: tuple[Plan, ...] = (
 )
 
 
+# The planner replenished the MPS this many days ago (the orders then in execution), and recorded since
+# (days ago, the order's place in PLANS, its line, made, actual cost): a newcomer finds lines made,
+# lines half made, a line due today with nothing made and a line past its date.
+PLANNED_DAYS_AGO = 16
+MADE: tuple[tuple[int, int, int, str, str], ...] = (
+    (10, 0, 1, "4", "251600.00"),
+    (10, 0, 3, "2", "37900.00"),
+    (7, 0, 2, "1", "151200.00"),
+    (9, 10, 2, "6", "69100.00"),
+    (3, 10, 3, "5", "10300.00"),
+    (8, 12, 4, "40", "23100.00"),
+    (4, 12, 1, "8", "39000.00"),
+    (2, 12, 3, "3", "5800.00"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class DemoSummary:
     people: int
@@ -702,15 +726,70 @@ async def load_demo_data(
     if taken is not None:
         raise Conflict(ErrorCode.TELEGRAM_ID_TAKEN, value=str(taken))
     season = now - timedelta(days=max(plan.days_ago for plan in PLANS) + 30)
-    catalogue = _Catalogue()
+    catalogue, planned = _Catalogue(), False
     await _add_staff(db, catalogue, now=season)
     await _add_customers(db, catalogue, since=date(season.year - 1, 1, 15))
     await _add_items(db, catalogue, prices_from=date(season.year, 1, 1))
     await _add_route_and_terms(db, catalogue)
     for plan in PLANS:
+        if plan.days_ago < PLANNED_DAYS_AGO and not planned:
+            await _plan_and_make(db, catalogue, now=now)  # the orders in execution by then; later ones wait for it
+            planned = True
         await _Story(db, catalogue, plan, now=now, prefix=number_prefix, digits=number_digits).play()
+    await uc.announce_production_risks(db, now=now - timedelta(minutes=1))
+    await _reminders_went_out(db, now=now)
+    await _overdue_went_out(db, now=now)
     await _history_is_not_news(db, now=now)
     return await _summary(db)
+
+
+async def _plan_and_make(db: Database, catalogue: _Catalogue, *, now: datetime) -> None:
+    """The planner's weeks: the MPS replenished from the orders then in execution, then what was made since.
+
+    The order that reached execution later is left for the newcomer to plan (/mps_replenish).
+    """
+    planner = catalogue.people[PLANNER]
+    await uc.replenish_mps(db, actor_id=planner, now=now - timedelta(days=PLANNED_DAYS_AGO))
+    async with db.reading() as session:
+        numbers = {
+            plan_index: number
+            for plan_index, number in enumerate(await session.scalars(select(Order.number).order_by(Order.id)))
+        }
+    for days_ago, plan_index, position, made, cost in MADE:
+        await uc.record_progress(
+            db,
+            actor_id=planner,
+            number=numbers[plan_index],
+            line_no=position,
+            produced=made,
+            actual_cost=cost,
+            now=now - timedelta(days=days_ago),
+        )
+
+
+async def _reminders_went_out(db: Database, *, now: datetime) -> None:
+    """The orders waiting in approval have waited for days: their reminders went out then, as part of the
+    past, so the first `make run` does not remind and escalate all of them at once."""
+    settings = Settings()
+    rules = uc.ReminderRules(
+        calendar=settings.working_calendar(),
+        remind_after=timedelta(hours=settings.remind_after_hours),
+        escalate_after=timedelta(hours=settings.escalate_after_hours),
+    )
+    await uc.remind_approvers(db, now=now, rules=rules)
+
+
+async def _overdue_went_out(db: Database, *, now: datetime) -> None:
+    """The overdue customer's reminders up to today, and this week's ageing digest, went out as part of the past:
+    the first `make run` tells what becomes due from then on (the next step of the cadence, next week's digest)."""
+    settings = Settings()
+    rules = OverdueRules(
+        calendar=settings.working_calendar(),
+        cadence=settings.overdue_cadence(),
+        escalate_day=settings.overdue_escalate_day,
+    )
+    await remind_overdue(db, now=now, rules=rules)
+    await announce_ageing_digests(db, now=now)
 
 
 async def _history_is_not_news(db: Database, *, now: datetime) -> None:
@@ -865,10 +944,20 @@ class _Story:
         story = self.plan.story
         if story is Story.CANCELLED_IN_EXECUTION:
             self.then(timedelta(days=9), partial(self.cancel_as, HEAD))
-        if story in (Story.SHIPPED, Story.CLOSED, Story.ARCHIVED_CLOSED):
-            self.then(timedelta(days=24), partial(self.move, Stage.SHIPPED, self.manager))
-        if story in (Story.CLOSED, Story.ARCHIVED_CLOSED):
-            self.then(timedelta(days=9), partial(self.move, Stage.CLOSED, self.catalogue.people[ACCOUNTANT]))
+        if story is Story.EXECUTION:  # production starts once the prepayment is in
+            self.then(timedelta(days=2), partial(self.pay, "prepayment", Decimal(1)))
+        if story not in (Story.SHIPPED, Story.CLOSED, Story.ARCHIVED_CLOSED):
+            return
+        # The money side, through its use cases: the prepayment paid (in part, for the customer who is late),
+        # the goods shipped with their quantities and invoiced, the rest paid; paid in full, it closes by itself.
+        share = PREPAID_SHARE.get(self.plan.customer, Decimal(1)) if story is Story.SHIPPED else Decimal(1)
+        if share:
+            self.then(timedelta(days=2), partial(self.pay, "prepayment", share))
+        self.then(timedelta(days=22), self.ship_all)
+        self.then(timedelta(hours=2), self.invoice)
+        if story is Story.SHIPPED:
+            return
+        self.then(timedelta(days=9), partial(self.pay, "rest", Decimal(1)))
         if story is Story.ARCHIVED_CLOSED:
             self.then(timedelta(days=6), partial(self.archive, self.manager))
 
@@ -896,6 +985,7 @@ class _Story:
             required_by=max(required_by, at.astimezone(MOSCOW).date()),
             options=line.options,
             price=line.price,
+            price_reason=AGREED_PRICE_REASON if line.price is not None else None,
             now=at,
         )
 
@@ -960,11 +1050,53 @@ class _Story:
         actor_id = self.catalogue.people[telegram_id]
         return await uc.cancel(self.db, actor_id=actor_id, order_id=self.order_id, reason=self.plan.reason, now=at)
 
-    async def move(self, target: Stage, actor_id: int, at: datetime) -> OrderCard:
-        return await uc.move_stage(self.db, actor_id=actor_id, order_id=self.order_id, target=target, now=at)
+    async def pay(self, what: str, share: Decimal, at: datetime) -> OrderCard:
+        """The accountant records a payment: `share` of what is due now (the prepayment), or of all that is left."""
+        card = await uc.get_order(self.db, viewer_id=self.catalogue.people[ACCOUNTANT], order_id=self.order_id, now=at)
+        rows = [row for row in card.schedule if what == "rest" or row.due_date is not None]
+        owed = sum((row.amount - row.paid_amount for row in rows), Decimal(0))
+        amount = (owed * share).quantize(Decimal("0.01"))
+        if amount <= 0:
+            return card
+        await uc.record_payment(
+            self.db,
+            actor_id=self.catalogue.people[ACCOUNTANT],
+            number=card.number,
+            amount=amount,
+            paid_on=at.astimezone(MOSCOW).date(),
+            now=at,
+        )
+        return await uc.get_order(self.db, viewer_id=self.manager, order_id=self.order_id, now=at)
+
+    async def ship_all(self, at: datetime) -> OrderCard:
+        """The manager ships every line in full; what was neither made nor in stock came to the warehouse first."""
+        screen = await uc.shipment_screen(self.db, viewer_id=self.manager, order_id=self.order_id)
+        async with self.db.unit_of_work() as session:
+            for line in screen.lines:
+                if line.left > line.available:
+                    await _received(session, self.catalogue.items[line.item_code], line.left - line.available)
+        quantities = {line.line_id: line.left for line in screen.lines}
+        done = await uc.ship(self.db, actor_id=self.manager, order_id=self.order_id, quantities=quantities, now=at)
+        return done.card
+
+    async def invoice(self, at: datetime) -> OrderCard:
+        card = self._card()
+        await uc.issue_invoice(self.db, actor_id=self.catalogue.people[ACCOUNTANT], number=card.number, now=at)
+        return await uc.get_order(self.db, viewer_id=self.manager, order_id=self.order_id, now=at)
 
     async def archive(self, actor_id: int, at: datetime) -> OrderCard:
         return await uc.archive(self.db, actor_id=actor_id, order_id=self.order_id, now=at)
+
+
+async def _received(session: AsyncSession, item_id: int, quantity: Decimal) -> None:
+    """Goods put on the warehouse's stock (made for the order outside the demo's MPS), ready to ship."""
+    balance = await session.scalar(
+        select(StockBalance).where(StockBalance.item_id == item_id, StockBalance.warehouse == WAREHOUSE)
+    )
+    if balance is None:
+        session.add(StockBalance(item_id=item_id, warehouse=WAREHOUSE, on_hand=quantity, reserved=Decimal(0)))
+    else:
+        balance.on_hand += quantity
 
 
 def _working_hours(moment: datetime, *, latest: datetime) -> datetime:

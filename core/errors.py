@@ -43,6 +43,9 @@ class ErrorCode(StrEnum):
     CONTRACT_NOT_VALID = "contract_not_valid"
     CONTRACT_LIMIT_EXCEEDED = "contract_limit_exceeded"
     PRICE_OVERRIDE_NOT_ALLOWED = "price_override_not_allowed"
+    DISCOUNT_OVER_LIMIT = "discount_over_limit"
+    PRICE_CHANGE_UNREADABLE = "price_change_unreadable"
+    PRICE_REASON_REQUIRED = "price_reason_required"
     # bad input
     QUANTITY_NOT_A_NUMBER = "quantity_not_a_number"
     QUANTITY_NOT_POSITIVE = "quantity_not_positive"
@@ -92,6 +95,30 @@ class ErrorCode(StrEnum):
     CSV_COLUMNS_MISSING = "csv_columns_missing"
     CSV_ORDER_MISSING = "csv_order_missing"
     CSV_LINE_INVALID = "csv_line_invalid"
+    # prices and stock loaded from files
+    IMPORT_REFUSED = "import_refused"
+    IMPORT_COLUMNS_MISSING = "import_columns_missing"
+    IMPORT_ROW_REPEATED = "import_row_repeated"
+    ITEM_CODE_UNKNOWN = "item_code_unknown"
+    WAREHOUSE_MISSING = "warehouse_missing"
+    STOCK_NEGATIVE = "stock_negative"
+    STOCK_BELOW_RESERVED = "stock_below_reserved"
+    # shipments, invoices and payments
+    NOTHING_TO_SHIP = "nothing_to_ship"
+    SHIPPED_OVER_ORDERED = "shipped_over_ordered"
+    SHIPPED_OVER_AVAILABLE = "shipped_over_available"
+    AMOUNT_INVALID = "amount_invalid"
+    PAYMENT_DATE_IN_FUTURE = "payment_date_in_future"
+    NO_PAYMENT_SCHEDULE = "no_payment_schedule"
+    ACCOUNTANT_ONLY = "accountant_only"
+    CLOSING_NEEDS_HEAD = "closing_needs_head"
+    INVOICE_EXISTS = "invoice_exists"
+    SHIPMENT_NOT_FOUND = "shipment_not_found"
+    PAYMENT_IMPORT_REFUSED = "payment_import_refused"
+    # overdue payments and debts
+    NOTHING_OVERDUE = "nothing_overdue"
+    DEBTS_NOT_FOR_ROLE = "debts_not_for_role"
+    PROMISE_NOT_FOR_ROLE = "promise_not_for_role"
 
 
 class DomainError(Exception):

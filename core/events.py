@@ -421,3 +421,104 @@ _READERS[EventKind.MPS_PLANNED.value] = _simple(MpsPlanned)
 _READERS[EventKind.LINE_PRODUCED.value] = _simple(LineProduced)
 _READERS[EventKind.ORDER_PRODUCED.value] = _simple(OrderProduced)
 _READERS[EventKind.LINE_AT_RISK.value] = _simple(LineAtRisk)
+
+
+MPS_DIGEST = "mps.digest"
+
+
+@dataclass(frozen=True)
+class MpsDigestDue(Event):
+    """A planner's daily MPS digest is due for `day` (their local date, ISO): the dispatcher composes it on sending."""
+
+    kind: ClassVar[str] = MPS_DIGEST
+    planner_id: int | None = None
+    day: str = ""
+
+
+_READERS[MPS_DIGEST] = _simple(MpsDigestDue)
+
+
+ORDER_SHIPPED = "order.shipped"
+PAYMENT_RECEIVED = "payment.received"
+ORDER_CLOSED = "order.closed"
+
+
+@dataclass(frozen=True)
+class OrderShipped(Event):
+    """A shipment left: `fully` when it completes the order (which is then «Отгружен»), else a part of it."""
+
+    kind: ClassVar[str] = ORDER_SHIPPED
+    shipment_id: int | None = None
+    fully: bool = False
+    amount: Decimal | None = None
+    currency: str = "RUB"
+    responsible_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PaymentReceived(Event):
+    """An accountant recorded a payment for the order: `amount`, of which `credit` was left as the customer's
+    credit; `outstanding` is what the order still owes, `state` its payment state (`core.payment_schedule`)."""
+
+    kind: ClassVar[str] = PAYMENT_RECEIVED
+    payment_id: int | None = None
+    amount: Decimal | None = None
+    credit: Decimal | None = None
+    outstanding: Decimal | None = None
+    state: str = ""
+    paid_on: str = ""  # ISO date: a fact's payload is JSON
+    currency: str = "RUB"
+    responsible_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OrderClosed(Event):
+    """The order was closed: by itself once fully shipped and paid (`automatic`), else by a head with `reason`."""
+
+    kind: ClassVar[str] = ORDER_CLOSED
+    automatic: bool = False
+    reason: str = ""
+    responsible_id: int | None = None
+
+
+_READERS[ORDER_SHIPPED] = _simple(OrderShipped)
+_READERS[PAYMENT_RECEIVED] = _simple(PaymentReceived)
+_READERS[ORDER_CLOSED] = _simple(OrderClosed)
+
+
+PAYMENT_OVERDUE = "payment.overdue"
+AGEING_DIGEST = "payment.ageing_digest"
+
+
+@dataclass(frozen=True)
+class PaymentOverdue(Event):
+    """A customer's payments are overdue (`core.overdue`): one fact per counterparty, listing its overdue rows
+    (`rows`: order number, amount due, days overdue, due and promised dates, and the cadence step reached);
+    its orders' managers (`managers`) hear of it, and when `escalated` the heads of sales and accountants too."""
+
+    kind: ClassVar[str] = PAYMENT_OVERDUE
+    counterparty_id: int | None = None
+    counterparty: str = ""
+    managers: tuple[int, ...] = ()
+    escalated: bool = False
+    total: Decimal | None = None
+    currency: str = "RUB"
+    rows: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class AgeingDigestDue(Event):
+    """The weekly ageing of receivables is due for `person_id` (`day`, ISO): the dispatcher composes it on sending."""
+
+    kind: ClassVar[str] = AGEING_DIGEST
+    person_id: int | None = None
+    day: str = ""
+
+
+_READERS[PAYMENT_OVERDUE] = _simple(PaymentOverdue)
+_READERS[AGEING_DIGEST] = _simple(AgeingDigestDue)
+
+
+def known_kinds() -> frozenset[str]:
+    """Every kind a fact is read back from: what a notice can be about."""
+    return frozenset(_READERS)

@@ -31,6 +31,11 @@ class ActivityKind(StrEnum):
     ARCHIVED = "archived"
     MPS_PLANNED = "mps_planned"
     PRODUCTION_RECORDED = "production_recorded"
+    SHIPPED = "shipped"
+    PAYMENT_RECORDED = "payment_recorded"
+    INVOICE_ISSUED = "invoice_issued"
+    CLOSED = "closed"
+    PAYMENT_PROMISED = "payment_promised"
 
 
 def record(

@@ -16,7 +16,19 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from core.errors import DomainError, ErrorCode
-from core.events import APPROVALS_DELEGATED, APPROVALS_TAKEN_BACK, EventKind
+from core.events import (
+    AGEING_DIGEST,
+    APPROVAL_REMINDER,
+    APPROVALS_DELEGATED,
+    APPROVALS_TAKEN_BACK,
+    MPS_DIGEST,
+    ORDER_CLOSED,
+    ORDER_SHIPPED,
+    PAYMENT_OVERDUE,
+    PAYMENT_RECEIVED,
+    PERSON_UNREACHABLE,
+    EventKind,
+)
 from core.roles import Role
 
 
@@ -26,6 +38,7 @@ class NoticeCategory(StrEnum):
     CHANGES = "changes"  # lines, contract and payment terms, notes changed
     APPROVALS = "approvals"  # approvers' votes, approval started over, an order rejected
     INVITES = "invites"  # admins: someone joined through their invitation
+    MONEY = "money"  # shipments, payments received, orders closed
 
 
 CATEGORY_KINDS: Mapping[NoticeCategory, frozenset[str]] = {
@@ -39,12 +52,14 @@ CATEGORY_KINDS: Mapping[NoticeCategory, frozenset[str]] = {
             EventKind.LINE_PRODUCED.value,
             EventKind.ORDER_PRODUCED.value,
             EventKind.LINE_AT_RISK.value,
+            MPS_DIGEST,
         }
     ),
     NoticeCategory.APPROVALS: frozenset(
         {EventKind.APPROVAL_VOTED.value, EventKind.APPROVAL_RESTARTED.value, EventKind.ORDER_REJECTED.value}
     ),
     NoticeCategory.INVITES: frozenset({EventKind.INVITE_USED.value}),
+    NoticeCategory.MONEY: frozenset({ORDER_SHIPPED, PAYMENT_RECEIVED, ORDER_CLOSED, AGEING_DIGEST}),
 }
 
 # Kinds no category covers: they always come (see the module's docstring).
@@ -55,6 +70,9 @@ ALWAYS_HEARD = frozenset(
         EventKind.APPROVAL_COMPLETE_BLOCKED.value,
         APPROVALS_DELEGATED,
         APPROVALS_TAKEN_BACK,
+        APPROVAL_REMINDER,  # a decision still waiting (its escalation tells the heads what to see to)
+        PERSON_UNREACHABLE,  # the admins must see to it
+        PAYMENT_OVERDUE,  # money the company is owed: the manager must see to it
     }
 )
 
@@ -65,6 +83,7 @@ CATEGORY_ROLES: Mapping[NoticeCategory, frozenset[Role]] = {
     NoticeCategory.PRODUCTION: frozenset({Role.MANAGER, Role.HEAD, Role.PLANNER}),
     NoticeCategory.APPROVALS: frozenset(Role),
     NoticeCategory.INVITES: frozenset({Role.ADMIN}),
+    NoticeCategory.MONEY: frozenset({Role.MANAGER, Role.HEAD, Role.ACCOUNTANT}),
 }
 
 

@@ -18,6 +18,11 @@ Who:
 - an approver away who handed their approvals to a delegate (`core.delegation`) is replaced by the
   delegate in all of the above that asks for a decision (a step opened, a reminder), and the delegate
   hears when approvals are handed to them or taken back;
+- each planner gets their daily MPS digest (`core.use_cases.mps_digest_due`);
+- the money side: an order shipped (partly or fully), a payment received and an order closed reach the
+  responsible manager and the accountants;
+- a customer's overdue payments (`core.use_cases.overdue`) reach the managers of its orders, and once
+  escalated the heads of sales and the accountants; each accountant and head gets the weekly ageing;
 - the admin who made an invitation hears that it was used; admins hear that someone blocked the bot;
 - never the actor about their own act, nor anyone inactive, unreachable, without Telegram, or who
   muted the kind (a decision waiting for them cannot be muted).
@@ -40,6 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.delegation import delegates_of
 from core.events import (
+    AgeingDigestDue,
     ApprovalCompleteBlocked,
     ApprovalReminder,
     ApprovalRestarted,
@@ -50,13 +56,18 @@ from core.events import (
     LineAtRisk,
     LineChanged,
     LineProduced,
+    MpsDigestDue,
     MpsPlanned,
     OrderChanged,
+    OrderClosed,
     OrderProduced,
     OrderRegistered,
     OrderRejected,
     OrderReturned,
+    OrderShipped,
     OrderSubmitted,
+    PaymentOverdue,
+    PaymentReceived,
     PersonUnreachable,
     StageMoved,
     StoredEvent,
@@ -86,6 +97,10 @@ class Purpose(StrEnum):
     STAFF = "staff"  # someone on the staff can no longer be reached: admins see to it
     ESCALATION = "escalation"  # a step waits too long for its approvers: the head of sales sees to it
     DELEGATION = "delegation"  # someone's approvals were handed to them, or taken back
+    MONEY = "money"  # an order shipped, paid or closed: accountants keep the books
+    MPS_DIGEST = "mps_digest"  # the planner's daily MPS digest
+    OVERDUE = "overdue"  # their customer's payments are overdue: they may record a promised date
+    AGEING = "ageing"  # the weekly ageing of receivables
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,13 @@ async def _wanted(session: AsyncSession, event: StoredEvent, order: Order | None
         return await _admins(session)
     if isinstance(fact, ApprovalsDelegated | ApprovalsTakenBack):
         return [Recipient(fact.delegate_id, Purpose.DELEGATION, False)] if fact.delegate_id is not None else []
+    if isinstance(fact, MpsDigestDue):  # a digest of its own: never folded into a daily digest of notices
+        return [Recipient(fact.planner_id, Purpose.MPS_DIGEST, True)] if fact.planner_id is not None else []
+    if isinstance(fact, PaymentOverdue):  # about a customer, not one order
+        managers = [Recipient(p, Purpose.OVERDUE, False) for p in fact.managers]
+        return [*managers, *(await _heads(session) + await _accountants(session) if fact.escalated else [])]
+    if isinstance(fact, AgeingDigestDue):
+        return [Recipient(fact.person_id, Purpose.AGEING, False)] if fact.person_id is not None else []
     if order is None:
         return []
     owners = _owners(order)
@@ -153,6 +175,9 @@ async def _wanted(session: AsyncSession, event: StoredEvent, order: Order | None
         return [responsible, *watchers, *await _planners(session)]
     if isinstance(fact, MpsPlanned):
         return [Recipient(order.responsible_id, Purpose.OWN_ORDER, False), *watchers]
+    if isinstance(fact, OrderShipped | PaymentReceived | OrderClosed):
+        responsible = Recipient(order.responsible_id, Purpose.OWN_ORDER, False)
+        return [responsible, *watchers, *await _accountants(session)]
     return watchers
 
 
@@ -172,6 +197,11 @@ async def _admins(session: AsyncSession) -> list[Recipient]:
 async def _planners(session: AsyncSession) -> list[Recipient]:
     found = await session.scalars(select(PersonRole.person_id).where(PersonRole.role == Role.PLANNER))
     return [Recipient(p, Purpose.PLAN, False) for p in found]
+
+
+async def _accountants(session: AsyncSession) -> list[Recipient]:
+    found = await session.scalars(select(PersonRole.person_id).where(PersonRole.role == Role.ACCOUNTANT))
+    return [Recipient(p, Purpose.MONEY, False) for p in found]
 
 
 async def _heads(session: AsyncSession) -> list[Recipient]:

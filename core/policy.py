@@ -78,9 +78,13 @@ def stand_in_step(
 
     The step is judged as the approver's own (their role or name, their amount limit, their one
     step of the round); the delegate must have no stake in the order and must not have decided a
-    step of this round themselves, whether as themselves or for someone else.
+    step of this round themselves, whether as themselves or for someone else, nor have a step of it
+    named for them still to decide: standing in would spend their one step, and nobody else may
+    decide a step named for them.
     """
     if has_stake(delegate, order) or any(s.decided_by_id == delegate.id for s in steps):
+        return None
+    if any(s.person_id == delegate.id and s.decided_by_id is None and s.state != StepState.WITHDRAWN for s in steps):
         return None
     for principal in principals:
         step = votable_step(principal, order, steps)
@@ -132,6 +136,8 @@ def available_actions(
             actions |= {Action.APPROVE, Action.REJECT, Action.RETURN}
         if not all(s.state == StepState.APPROVED for s in steps):
             actions.discard(Action.START_EXECUTION)
+    if not person.has_role(Role.HEAD):
+        actions.discard(Action.CLOSE)  # paid in full, it closes by itself; otherwise a head closes it, with a reason
     return frozenset(actions)
 
 

@@ -163,7 +163,13 @@ async def resolve_quick_entry(db: Database, *, text: str, today: date, currency:
     if len(entry.lines) + len(entry.unreadable) > MAX_LINES:
         return replace(empty, problems=(Problem(ProblemKind.TOO_MANY_LINES, maximum=MAX_LINES),))
     counterparty, candidates, problems = await _resolve_counterparty(db, entry.counterparty)
-    lines = tuple([await _resolve_line(db, line, today=today, currency=currency) for line in entry.lines])
+    counterparty_id = counterparty.id if counterparty else None
+    lines = tuple(
+        [
+            await _resolve_line(db, line, today=today, currency=currency, counterparty_id=counterparty_id)
+            for line in entry.lines
+        ]
+    )
     if not entry.lines:
         problems += (Problem(ProblemKind.NO_LINES),)
     total = sum((line.amount for line in lines if line.amount is not None), Decimal("0.00"))
@@ -185,11 +191,13 @@ async def _resolve_counterparty(
     return None, tuple(containing or found), (Problem(kind, typed=typed),)
 
 
-async def _resolve_line(db: Database, typed: QuickLine, *, today: date, currency: str) -> PreviewLine:
+async def _resolve_line(
+    db: Database, typed: QuickLine, *, today: date, currency: str, counterparty_id: int | None = None
+) -> PreviewLine:
     choice, rest, problem = await _resolve_item(db, typed.item)
     if choice is None:
         return PreviewLine(fragment=typed.text, problems=(problem,) if problem else ())
-    item = await item_offer(db, item_id=choice.id, on=today, currency=currency)
+    item = await item_offer(db, item_id=choice.id, on=today, currency=currency, counterparty_id=counterparty_id)
     read = resolve_options(item, rest)
     problems = [read.problem] if read.problem else []
     if item.price is None:
@@ -204,7 +212,13 @@ async def _resolve_line(db: Database, typed: QuickLine, *, today: date, currency
     price = amount = None
     if not problems and quantity is not None:
         quote = await quote_line(
-            db, item_id=item.id, quantity=quantity, options=dict(read.options), on=today, currency=currency
+            db,
+            item_id=item.id,
+            quantity=quantity,
+            options=dict(read.options),
+            on=today,
+            currency=currency,
+            counterparty_id=counterparty_id,
         )
         price, amount = quote.unit_price, quote.amount
     return PreviewLine(

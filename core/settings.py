@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.overdue import parse_overdue_days
 from core.working_time import WorkingCalendar, parse_days, parse_holidays, parse_hours
 
 
@@ -33,6 +34,10 @@ class Settings(BaseSettings):
     working_hours: str = Field(default="09:00-18:00", alias="ORDERBOT_WORKING_HOURS")
     working_days: str = Field(default="Mon-Fri", alias="ORDERBOT_WORKING_DAYS")
     holidays: str = Field(default="", alias="ORDERBOT_HOLIDAYS")
+    # Overdue payments (`jobs.overdue_reminders`): the days overdue on which the manager is told, and the
+    # one of them from which the heads of sales and the accountants hear as well; in working hours only.
+    overdue_days: str = Field(default="1,3,7,14", alias="ORDERBOT_OVERDUE_DAYS")
+    overdue_escalate_day: int = Field(default=14, ge=1, le=1000, alias="ORDERBOT_OVERDUE_ESCALATE_DAY")
 
     @field_validator("working_hours")
     @classmethod
@@ -52,6 +57,12 @@ class Settings(BaseSettings):
         parse_holidays(value)
         return value
 
+    @field_validator("overdue_days")
+    @classmethod
+    def _overdue_days_readable(cls, value: str) -> str:
+        parse_overdue_days(value)
+        return value
+
     @model_validator(mode="after")
     def _escalation_after_reminder(self) -> Settings:
         if self.escalate_after_hours <= self.remind_after_hours:
@@ -60,6 +71,10 @@ class Settings(BaseSettings):
                 f"ORDERBOT_REMIND_AFTER_HOURS ({self.remind_after_hours}): the head of sales hears after the approvers"
             )
         return self
+
+    def overdue_cadence(self) -> tuple[int, ...]:
+        """The days overdue a reminder goes on (`ORDERBOT_OVERDUE_DAYS`), ascending."""
+        return parse_overdue_days(self.overdue_days)
 
     def working_calendar(self) -> WorkingCalendar:
         """The company's working hours, days and holidays, in its time zone."""

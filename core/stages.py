@@ -73,8 +73,10 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 # Verbs that `move_stage` makes; the others have use cases of their own
 # (submit_for_approval, vote, cancel, archive) because they take more than a target.
-# The votes (approve, reject, return) are `vote`'s.
-MOVES: frozenset[Verb] = frozenset({Verb.WITHDRAW, Verb.START_EXECUTION, Verb.SHIP, Verb.CLOSE})
+# The votes (approve, reject, return) are `vote`'s. Shipping takes quantities (`ship`: the order is
+# «Отгружен» once all is shipped) and closing takes payment (an order shipped and paid closes by itself;
+# otherwise `close_order`, by a head of sales with a reason): neither is a bare move.
+MOVES: frozenset[Verb] = frozenset({Verb.WITHDRAW, Verb.START_EXECUTION})
 
 EDITABLE_STAGES: frozenset[Stage] = frozenset({Stage.REQUEST})
 OPEN_STAGES: frozenset[Stage] = frozenset({Stage.REQUEST, Stage.APPROVAL, Stage.EXECUTION, Stage.SHIPPED})

@@ -14,14 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import validation
 from core.access import has_stake
 from core.delegation import principals_of
-from core.lifecycle import execution_blockers
+from core.lifecycle import ContractRoom, contract_room, execution_blockers
 from core.models import Order, OrderApprovalStep, OrderLine, Person, PersonRole, StepState, StockBalance, Watch
 from core.models.base import summed
 from core.models.people import roles_loaded
 from core.money import Money
+from core.payment_schedule import payment_state, schedule_of
 from core.policy import Action, available_actions, could_decide, stand_in_step, votable_step
+from core.pricing import discount_percent
+from core.receivables import overdue_query
 from core.roles import Role
 from core.stages import Stage
+from core.stock import reserved_by_line
 
 # What keeps an order in approval from execution besides `core.lifecycle.execution_blockers`:
 # a step of the round that nobody may decide (each approver has a stake in the order or a limit
@@ -54,6 +58,22 @@ class LineView:
     # The item's stock not yet reserved (on hand − reserved, summed over the warehouses), read only for an
     # approver's card in approval: what they weigh the required dates against. None when not read.
     free_stock: Decimal | None = None
+    # Where the price came from (`core.pricing.PriceSource`): "base", "counterparty" (from the list
+    # `price_list_name`) or "manual" (by `price_set_by`, because `price_reason`, off `list_price`).
+    price_source: str = "base"
+    price_list_name: str | None = None
+    list_price: Decimal | None = None
+    price_set_by: str | None = None
+    price_reason: str | None = None
+    # From execution on: the stock the line holds (`core.stock`); None before.
+    reserved: Decimal | None = None
+
+    @property
+    def discount(self) -> Decimal | None:
+        """The discount off the list price in percent (negative: a mark-up); None unless set by hand."""
+        if self.price_source != "manual" or self.list_price is None:
+            return None
+        return discount_percent(self.list_price, self.price)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +91,20 @@ class StepView:
     no_one_may_decide: bool = False
     # Decided by a delegate in this approver's stead.
     on_behalf_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRowView:
+    """A row of the order's payment schedule: its share, amount, due date (None: its basis has not happened)."""
+
+    position: int
+    basis: str
+    days: int
+    share_percent: Decimal
+    amount: Decimal
+    due_date: date | None
+    paid_amount: Decimal
+    promised_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +140,16 @@ class OrderCard:
     # The customer's other open orders (request to shipped) in this order's currency: how many and their
     # total. Read only for an approver's card in approval (`decision_facts`); None otherwise.
     customer_open: tuple[int, Money] | None = None
+    # What the customer owes past due in this order's currency (`core.receivables`), read with `customer_open`.
+    customer_overdue: Money | None = None
     # The approver away in whose stead the viewer's buttons decide (`core.delegation`); None: their own.
     deciding_for: str | None = None
+    # What is left of the order's contract, when it is limited (`core.lifecycle.contract_room`).
+    contract_room: ContractRoom | None = None
+    # From execution on: the payment schedule's rows and the order's payment state (`core.payment_schedule`:
+    # unpaid, partly_paid, paid, overdue); None before execution or without terms.
+    schedule: tuple[PaymentRowView, ...] = ()
+    payment_state: str | None = None
 
     @property
     def margin(self) -> Money:
@@ -196,6 +238,11 @@ def line_view(line: OrderLine) -> LineView:
         production_state=line.production_state,
         produced_quantity=line.produced_quantity,
         shipped_quantity=line.shipped_quantity,
+        price_source=line.price_source,
+        price_list_name=line.price_list_name,
+        list_price=line.list_price,
+        price_set_by=line.price_set_by.full_name if line.price_set_by else None,
+        price_reason=line.price_reason,
     )
 
 
@@ -230,10 +277,13 @@ async def order_card(
     await session.flush()
     if steps is None:
         steps = await current_steps(session, order)
+    # What is left of the contract: shown on the card, and weighed by the guards while in approval.
+    room = await contract_room(session, order.contract, currency=order.currency) if order.contract else None
     lines = tuple(line_view(line) for line in order.lines)
     blockers: list[str] = []
     undecidable: set[int] = set()
     customer_open: tuple[int, Money] | None = None
+    customer_overdue: Money | None = None
     principals: list[Person] = []
     deciding_for: str | None = None
     if order.stage == Stage.APPROVAL:
@@ -245,17 +295,21 @@ async def order_card(
             standing_in = stand_in_step(viewer, order, steps, principals) if principals else None
             deciding_for = standing_in[1].full_name if standing_in is not None else None
         today = validation.local_today(now or order.updated_at, viewer.time_zone)
-        blockers = await execution_blockers(session, order, steps, today=today)
+        blockers = await execution_blockers(session, order, steps, today=today, room=room)
         undecidable = await _steps_no_one_may_decide(session, order, steps)
         if undecidable:
             blockers.append(NO_APPROVER)
         # What an approver decides on, read in one statement for anyone holding the role (whether or not
         # their step is the one pending now: they weigh the order all the same); others never pay for it.
         if to_decide and (viewer.has_role(Role.APPROVER) or deciding_for is not None):
-            customer_open, free = await decision_facts(session, order)
+            customer_open, free, customer_overdue = await decision_facts(session, order, today=today)
             lines = tuple(replace(line, free_stock=free.get(line.item_id)) for line in lines)
     if watching is None:
         watching = await _watches(session, viewer, order)
+    if order.stage in (Stage.EXECUTION, Stage.SHIPPED):
+        held = await reserved_by_line(session, order.id)
+        lines = tuple(replace(line, reserved=held.get(line.id, Decimal("0.000"))) for line in lines)
+    schedule, paid_state = await _schedule(session, order, viewer, now=now)
     return OrderCard(
         id=order.id,
         number=order.number,
@@ -298,13 +352,49 @@ async def order_card(
         blockers=tuple(blockers),
         watching=watching,
         customer_open=customer_open,
+        customer_overdue=customer_overdue,
         deciding_for=deciding_for,
+        contract_room=room,
+        schedule=schedule,
+        payment_state=paid_state,
     )
 
 
-async def decision_facts(session: AsyncSession, order: Order) -> tuple[tuple[int, Money], dict[int, Decimal]]:
-    """The customer's other open orders in this order's currency (how many, their total) and each line item's
-    free stock (on hand − reserved over every warehouse, never below zero), in one SELECT of scalar subqueries."""
+# Stages with a payment schedule: it is made when the order enters execution.
+SCHEDULED = (Stage.EXECUTION, Stage.SHIPPED, Stage.CLOSED, Stage.ARCHIVED)
+
+
+async def _schedule(
+    session: AsyncSession, order: Order, viewer: Person, *, now: datetime | None
+) -> tuple[tuple[PaymentRowView, ...], str | None]:
+    """The order's schedule rows and its payment state as of the viewer's today; nothing before execution."""
+    if order.stage not in SCHEDULED:
+        return (), None
+    rows = await schedule_of(session, order.id)
+    today = validation.local_today(now or order.updated_at, viewer.time_zone)
+    state = payment_state(rows, today=today)
+    views = tuple(
+        PaymentRowView(
+            position=row.position,
+            basis=row.basis,
+            days=row.days,
+            share_percent=row.share_percent,
+            amount=row.amount,
+            due_date=row.due_date,
+            paid_amount=row.paid_amount,
+            promised_date=row.promised_date,
+        )
+        for row in rows
+    )
+    return views, state.value if state is not None else None
+
+
+async def decision_facts(
+    session: AsyncSession, order: Order, *, today: date
+) -> tuple[tuple[int, Money], dict[int, Decimal], Money]:
+    """The customer's other open orders in this order's currency (how many, their total), each line item's
+    free stock (on hand − reserved over every warehouse, never below zero) and what the customer owes past
+    due in this currency (`core.receivables.overdue_query`), in one SELECT of scalar subqueries."""
     others = (
         Order.counterparty_id == order.counterparty_id,
         Order.id != order.id,
@@ -317,6 +407,7 @@ async def decision_facts(session: AsyncSession, order: Order) -> tuple[tuple[int
             select(
                 select(func.count(Order.id)).where(*others).scalar_subquery(),
                 select(summed(Order.total_amount, scale=2)).where(*others).scalar_subquery(),
+                overdue_query(order.counterparty_id, today=today, currency=order.currency).scalar_subquery(),
                 *(
                     select(summed(StockBalance.on_hand - StockBalance.reserved, scale=3))
                     .where(StockBalance.item_id == item_id)
@@ -326,9 +417,9 @@ async def decision_facts(session: AsyncSession, order: Order) -> tuple[tuple[int
             )
         )
     ).one()
-    count, total, *stock = row
+    count, total, overdue, *stock = row
     free = {item_id: max(Decimal(quantity), Decimal(0)) for item_id, quantity in zip(items, stock, strict=True)}
-    return (int(count), Money(Decimal(total), order.currency)), free
+    return (int(count), Money(Decimal(total), order.currency)), free, Money(Decimal(overdue), order.currency)
 
 
 async def _watches(session: AsyncSession, viewer: Person, order: Order) -> bool:

@@ -16,10 +16,13 @@ from datetime import datetime, timedelta
 
 from core.db import Database
 from core.locks import first_in_period, only_one
+from jobs.ageing_digest import ageing_digest
 from jobs.approval_reminders import approval_reminders
 from jobs.digest import daily_digest
 from jobs.fan_out import fan_out
 from jobs.held import release_held
+from jobs.mps_digest import mps_digest
+from jobs.overdue_reminders import overdue_reminders
 from jobs.production_risk import production_risk
 from jobs.report import JobReport
 
@@ -42,6 +45,9 @@ JOBS: dict[str, Job] = {
         Job("daily_digest", daily_digest, timedelta(minutes=1)),
         Job("approval_reminders", approval_reminders, timedelta(minutes=1)),
         Job("production_risk", production_risk, timedelta(hours=1)),
+        Job("mps_digest", mps_digest, timedelta(minutes=5)),
+        Job("overdue_reminders", overdue_reminders, timedelta(minutes=5)),
+        Job("ageing_digest", ageing_digest, timedelta(minutes=15)),
     )
 }
 

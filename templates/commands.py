@@ -14,6 +14,12 @@ EVERYONE = frozenset(Role)
 COMMANDS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("new", N_("Register a customer's request"), SALES),
     ("inbox", N_("What waits for my decision"), APPROVERS),
+    ("delegate", N_("Hand my approvals over while away"), APPROVERS),
+    ("mps", N_("The production plan (MPS)"), frozenset({Role.PLANNER, Role.MANAGER, Role.HEAD})),
+    ("mps_replenish", N_("Replenish the MPS from orders in execution"), frozenset({Role.PLANNER})),
+    ("made", N_("Record what was made of a line"), frozenset({Role.PLANNER})),
+    ("mps_chart", N_("The MPS digest and its chart now"), frozenset({Role.PLANNER})),
+    ("pay", N_("Record a customer's payment"), frozenset({Role.ACCOUNTANT})),
     ("orders", N_("Registry of orders"), EVERYONE),
     ("find", N_("Find orders"), EVERYONE),
     ("order", N_("Open an order by number"), EVERYONE),

@@ -96,6 +96,11 @@ ACTIVITIES: Mapping[str, str] = {
     ActivityKind.ARCHIVED: N_("Moved to archive"),
     ActivityKind.MPS_PLANNED: N_("Planned in the MPS"),
     ActivityKind.PRODUCTION_RECORDED: N_("Production recorded"),
+    ActivityKind.SHIPPED: N_("Shipment"),
+    ActivityKind.PAYMENT_RECORDED: N_("Payment recorded"),
+    ActivityKind.INVOICE_ISSUED: N_("Invoice issued"),
+    ActivityKind.PAYMENT_PROMISED: N_("Payment promised"),
+    ActivityKind.CLOSED: N_("Order closed"),
 }
 
 STEP_STATES: Mapping[str, str] = {

@@ -208,6 +208,8 @@ class Dispatcher:
     async def _send(self, group: Sequence[DueNotice], chat_id: int, message: Message) -> None:
         counts = self.stats.counts
         try:
+            if message.photo is not None:  # a digest's chart: the picture, then its text (a retry may repeat it)
+                await self.bot.send_photo(chat_id, message.photo, **self._timeouts())
             sent = await self.bot.send_message(
                 chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=message.markup, **self._timeouts()
             )

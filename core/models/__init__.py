@@ -10,12 +10,13 @@ from core.models.approval import (
     StepState,
 )
 from core.models.base import Base
-from core.models.catalogue import Counterparty, Item, ItemOption, Price, PriceList, StockBalance
+from core.models.catalogue import Counterparty, Item, ItemOption, Price, PriceList, StockBalance, StockReservation
 from core.models.contracts import Contract, ContractKind, PaymentBasis, PaymentInstalment, PaymentTerms
 from core.models.journal import Activity, OutboxEvent
 from core.models.mps import MpsEntry, MpsEntryState, ProductionRecord
 from core.models.notifications import JobRun, NoticeStatus, Notification, Watch
 from core.models.orders import Counter, Order, OrderLine, ProductionState
+from core.models.payments import Invoice, Payment, PaymentAllocation, PaymentRow, Shipment, ShipmentLine
 from core.models.people import Draft, Invite, Person, PersonRole
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Delegation",
     "Draft",
     "Invite",
+    "Invoice",
     "Item",
     "ItemOption",
     "JobRun",
@@ -43,8 +45,11 @@ __all__ = [
     "OrderApprovalStep",
     "OrderLine",
     "OutboxEvent",
+    "Payment",
+    "PaymentAllocation",
     "PaymentBasis",
     "PaymentInstalment",
+    "PaymentRow",
     "PaymentTerms",
     "Person",
     "PersonRole",
@@ -52,7 +57,10 @@ __all__ = [
     "PriceList",
     "ProductionRecord",
     "ProductionState",
+    "Shipment",
+    "ShipmentLine",
     "StepState",
     "StockBalance",
+    "StockReservation",
     "Watch",
 ]

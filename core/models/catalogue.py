@@ -61,12 +61,18 @@ class ItemOption(Base):
 
 
 class PriceList(Base):
+    """The base list (`is_default`) or a counterparty's own list, in force from `valid_from` to `valid_to`
+    (either open); a counterparty's list, when one is in force on the day, prices its items first."""
+
     __tablename__ = "price_lists"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     currency: Mapped[str] = mapped_column(String(3), default="RUB")
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    counterparty_id: Mapped[int | None] = mapped_column(ForeignKey("counterparties.id", ondelete="CASCADE"), index=True)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
 
 
 class Price(Base):
@@ -88,4 +94,18 @@ class StockBalance(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     warehouse: Mapped[str] = mapped_column(String(100))
     on_hand: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+    # The sum of the balance's `StockReservation` rows, kept in step with them (`core.stock`).
     reserved: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+
+
+class StockReservation(Base):
+    """Stock of one warehouse held for one order line from its entering execution until shipped or cancelled."""
+
+    __tablename__ = "stock_reservations"
+    __table_args__ = (UniqueConstraint("line_id", "balance_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"))
+    balance_id: Mapped[int] = mapped_column(ForeignKey("stock_balances.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())

@@ -78,6 +78,14 @@ class OrderLine(Base):
     required_by: Mapped[date] = mapped_column(Date)
     price: Mapped[Decimal] = mapped_column(Money())
     price_overridden: Mapped[bool] = mapped_column(default=False)
+    # Where the price came from (`core.pricing.PriceSource`): the base list, the counterparty's list
+    # (named in `price_list_name`), or set by hand (by `price_set_by_id`, because `price_reason`), the
+    # list's price then kept in `list_price` to show the discount against.
+    price_source: Mapped[str] = mapped_column(String(20), default="base", server_default="base")
+    price_list_name: Mapped[str | None] = mapped_column(String(200))
+    list_price: Mapped[Decimal | None] = mapped_column(Money())
+    price_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    price_reason: Mapped[str | None] = mapped_column(Text)
     amount: Mapped[Decimal] = mapped_column(Money())
     planned_cost: Mapped[Decimal] = mapped_column(Money())
     actual_cost: Mapped[Decimal | None] = mapped_column(Money())
@@ -88,6 +96,7 @@ class OrderLine(Base):
     production_risk: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
 
     item: Mapped[Item] = relationship(lazy="joined")
+    price_set_by: Mapped[Person | None] = relationship(foreign_keys=[price_set_by_id], lazy="joined")
 
 
 class Counter(Base):

@@ -22,7 +22,7 @@ from core.use_cases.delegations import (
 from core.use_cases.drafts import clear_draft, load_draft, save_draft
 from core.use_cases.inbox import BulkOutcome, Inbox, InboxRow, ShownOrder, approve_all, inbox
 from core.use_cases.invites import accept_invite, create_invite
-from core.use_cases.lines import LineInput, add_line, remove_line, update_line
+from core.use_cases.lines import LineInput, add_line, remove_line, set_line_price, update_line
 from core.use_cases.moves import archive, cancel, move_stage
 from core.use_cases.mps import PlannedOrder, Replenishment, preview_replenishment, replenish_mps
 from core.use_cases.mps_digest import MpsDigest, mps_digest_data
@@ -45,6 +45,16 @@ from core.use_cases.notifications import (
     unwatch,
     watch,
 )
+from core.use_cases.payments import (
+    ImportedPayments,
+    InvoiceIssued,
+    PaymentImportRefused,
+    PaymentRecorded,
+    close_order,
+    import_payments,
+    issue_invoice,
+    record_payment,
+)
 from core.use_cases.people import add_person, grant_role, identify, list_people, revoke_role, set_approval_limit
 from core.use_cases.production_risk import RiskChanges, announce_production_risks
 from core.use_cases.progress import (
@@ -66,6 +76,8 @@ from core.use_cases.settings import (
     set_quiet_hours,
     toggle_category,
 )
+from core.use_cases.shipments import ShipmentDone, ShipmentScreen, ShippableLine, ship, shipment_screen
+from core.use_cases.stock import ImportedStock, LoadedPrices, import_stock, load_prices
 from core.use_cases.terms import set_contract_and_terms
 from core.use_cases.terms_catalogue import list_contracts, list_payment_terms
 
@@ -87,6 +99,24 @@ __all__ = [  # noqa: RUF022 - the MPS's names are kept together, apart from the 
     "production_progress",
     "record_progress",
     "replenish_mps",
+    "ImportedPayments",
+    "InvoiceIssued",
+    "PaymentImportRefused",
+    "PaymentRecorded",
+    "ShipmentDone",
+    "ShipmentScreen",
+    "ShippableLine",
+    "close_order",
+    "import_payments",
+    "issue_invoice",
+    "record_payment",
+    "ship",
+    "shipment_screen",
+    "ImportedStock",
+    "LoadedPrices",
+    "import_stock",
+    "load_prices",
+    "set_line_price",
     "BulkOutcome",
     "DelegationScreen",
     "DelegationView",

@@ -16,8 +16,9 @@ from core.models import Counterparty, Item, ItemOption, Price, PriceList, StockB
 from core.models.base import summed
 from core.models.catalogue import with_options
 from core.money import DEFAULT_CURRENCY, round_money
-from core.pricing import chosen_options, list_price, options_delta
+from core.pricing import chosen_options, options_delta, price_for
 from core.search import rank
+from core.stock import Cover, cover
 
 
 async def add_counterparty(db: Database, *, name: str, tax_id: str | None = None, contacts: str = "") -> int:
@@ -142,6 +143,13 @@ class ItemOffer:
     def available(self) -> Decimal:
         return max(self.on_hand - self.reserved, Decimal(0))
 
+    def cover(self, quantity: Decimal) -> Cover:
+        """Whether `quantity` is available from stock, partly (`available` of it), or to be produced."""
+        return cover(self.available, quantity)
+
+    def to_produce(self, quantity: Decimal) -> Decimal:
+        return max(quantity - self.available, Decimal(0))
+
     def price_with(self, options: Mapping[str, str]) -> Decimal | None:
         """The unit price with the options chosen so far (the others at no extra), as a line is priced."""
         if self.price is None:
@@ -170,13 +178,19 @@ async def find_items(db: Database, *, text: str, limit: int = 6) -> tuple[ItemCh
     return tuple(ItemChoice(id=i, code=by_id[i].code, name=by_id[i].name, unit=by_id[i].unit) for i in ids)
 
 
-async def item_offer(db: Database, *, item_id: int, on: date, currency: str = DEFAULT_CURRENCY) -> ItemOffer:
+async def item_offer(
+    db: Database, *, item_id: int, on: date, currency: str = DEFAULT_CURRENCY, counterparty_id: int | None = None
+) -> ItemOffer:
+    """The item as a manager adding a line sees it: the price for the counterparty (its own list in force,
+    else the base list), the options, the stock."""
     async with db.reading() as session:
         item = await session.get(Item, item_id, options=[with_options()])
         if item is None:
             raise NotFound(ErrorCode.ITEM_NOT_FOUND, value=str(item_id))
         try:
-            price: Decimal | None = await list_price(session, item, currency=currency, on=on)
+            price: Decimal | None = (
+                await price_for(session, item, counterparty_id=counterparty_id, currency=currency, on=on)
+            ).price
         except DomainError:
             price = None
         stock = (
@@ -218,13 +232,13 @@ async def quote_line(
     on: date,
     options: Mapping[str, str] | None = None,
     currency: str = DEFAULT_CURRENCY,
+    counterparty_id: int | None = None,
 ) -> LineQuote:
     """What a line would cost, priced exactly as `add_line` will price it; nothing is written."""
     async with db.reading() as session:
         item = await session.get(Item, item_id, options=[with_options()])
         if item is None:
             raise NotFound(ErrorCode.ITEM_NOT_FOUND, value=str(item_id))
-        unit_price = await list_price(session, item, currency=currency, on=on) + options_delta(
-            chosen_options(item, options or {})
-        )
+        listed = await price_for(session, item, counterparty_id=counterparty_id, currency=currency, on=on)
+        unit_price = listed.price + options_delta(chosen_options(item, options or {}))
         return LineQuote(unit_price=unit_price, amount=round_money(unit_price * quantity), currency=currency)

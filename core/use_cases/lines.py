@@ -13,13 +13,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import validation
 from core.access import acting_person, ensure_may_edit, order_for_change
 from core.db import Database
-from core.errors import DomainError, ErrorCode, Forbidden, NotFound
+from core.errors import DomainError, ErrorCode, NotFound
 from core.events import LineChanged
 from core.journal import ActivityKind, announce, record
 from core.models import Item, Order, OrderLine, Person
 from core.models.catalogue import with_options
 from core.money import round_money
-from core.pricing import chosen_options, list_price, options_delta
+from core.pricing import (
+    DISCOUNT_LIMITS,
+    PriceChange,
+    PriceSource,
+    check_manual_price,
+    chosen_options,
+    discount_percent,
+    options_delta,
+    price_for,
+    read_price_change,
+)
+from core.roles import Role
 from core.stages import EDITABLE_STAGES, Stage
 from core.views import OrderCard, order_card
 
@@ -37,6 +48,7 @@ async def add_line(
     now: datetime,
     options: Mapping[str, str] | None = None,
     price: Decimal | int | str | None = None,
+    price_reason: str | None = None,
     expected_version: int | None = None,
 ) -> OrderCard:
     """Add a line to a request.
@@ -46,8 +58,9 @@ async def add_line(
     - an item that exists, a positive quantity (whole for items counted in pieces),
       a required-by date from today (in the manager's time zone) on;
     - every configuration option of the item chosen, with a value it has;
-    - the price comes from the price list plus the options, unless a person with the
-      right to override prices names one;
+    - the price comes from the counterparty's price list in force today, else the base list,
+      plus the options (`core.pricing`); a price named otherwise is a discount or mark-up the
+      person's role must allow, with a reason (`price_reason`);
     - the order number is written on the line; the order's total follows.
     """
     async with db.unit_of_work() as session:
@@ -72,6 +85,7 @@ async def add_line(
             required_by=required_by,
             options=options or {},
             price=price,
+            price_reason=price_reason,
             today=today,
         )
         order.lines.append(line)
@@ -93,9 +107,11 @@ async def update_line(
     required_by: date = NO_CHANGE,
     options: Mapping[str, str] = NO_CHANGE,
     price: Decimal | int | str | None = NO_CHANGE,
+    price_reason: str | None = None,
     expected_version: int | None = None,
 ) -> OrderCard:
-    """Change a line's quantity, date, configuration or price (the same rules as adding it)."""
+    """Change a line's quantity, date, configuration or price (the same rules as adding it); a price
+    agreed by hand stays agreed through other changes."""
     async with db.unit_of_work() as session:
         actor = await acting_person(session, actor_id)
         order = await _editable_order(session, order_id, actor, expected_version)
@@ -113,6 +129,7 @@ async def update_line(
             required_by=line.required_by if required_by is NO_CHANGE else required_by,
             options=current_options if options is NO_CHANGE else options,
             price=(line.price if line.price_overridden else None) if price is NO_CHANGE else price,
+            price_reason=price_reason,
             today=today,
             keep_past_date=required_by is NO_CHANGE,
         )
@@ -190,28 +207,118 @@ async def _fill(
     options: Mapping[str, str],
     price: Decimal | int | str | None,
     today: date,
+    price_reason: str | None = None,
     keep_past_date: bool = False,
+    limits: Mapping[Role, Decimal] = DISCOUNT_LIMITS,
 ) -> None:
     """Check every value first, then write them all: a refusal leaves the line as it was."""
     checked_quantity = validation.quantity(quantity, whole=item.whole_units, unit=item.unit)
     checked_date = required_by if keep_past_date else validation.required_by(required_by, today=today)
     chosen = chosen_options(item, options)
-    list_unit_price = await list_price(session, item, currency=order.currency, on=today) + options_delta(chosen)
+    listed = await price_for(session, item, counterparty_id=order.counterparty_id, currency=order.currency, on=today)
+    list_unit_price = listed.price + options_delta(chosen)
     unit_price = list_unit_price
-    overridden = False
+    manual = False
     if price is not None:
         named = validation.price(price)
-        already_agreed = line.price if line.price_overridden else None
-        if named not in (list_unit_price, already_agreed) and not actor.can_override_price:
-            raise Forbidden(ErrorCode.PRICE_OVERRIDE_NOT_ALLOWED, list_price=str(list_unit_price))
-        unit_price, overridden = named, named != list_unit_price
+        kept = line.price_overridden and named == line.price
+        if named != list_unit_price and not kept:
+            check_manual_price(actor, list_unit_price=list_unit_price, unit_price=named, limits=limits)
+            reason = validation.clean(price_reason)
+            if not reason:
+                raise DomainError(ErrorCode.PRICE_REASON_REQUIRED)
+            line.price_set_by, line.price_reason = actor, reason[:500]
+        unit_price, manual = named, named != list_unit_price
     line.quantity = checked_quantity
     line.required_by = checked_date
     line.options = chosen
     line.price = unit_price
-    line.price_overridden = overridden
+    line.price_overridden = manual
+    line.list_price = list_unit_price
+    line.price_source = PriceSource.MANUAL if manual else listed.source
+    line.price_list_name = None if manual or listed.source is PriceSource.BASE else listed.list_name
+    if not manual:
+        line.price_set_by, line.price_reason = None, None
     line.amount = round_money(unit_price * checked_quantity)
     line.planned_cost = round_money(item.standard_cost * checked_quantity)
+
+
+async def set_line_price(
+    db: Database,
+    *,
+    actor_id: int,
+    order_id: int,
+    line_id: int,
+    change: PriceChange | str,
+    now: datetime,
+    expected_version: int | None = None,
+    limits: Mapping[Role, Decimal] = DISCOUNT_LIMITS,
+) -> OrderCard:
+    """Set a line's price by hand: a discount in percent off its list price, or a new unit price.
+
+    Rules:
+    - those of editing a line (only in `request`, by its manager or a head of sales);
+    - a reason is required; typed as `-5% reason` or `2400 reason` (`core.pricing.read_price_change`);
+    - the discount off the list price (the counterparty's list in force today, else the base list,
+      plus the options) within the limit of the person's role (`limits`, `DISCOUNT_LIMITS` by
+      default), any price for a person marked `can_override_price`; 0 % brings the list price back;
+    - journalled with who, the price before and after, the discount and the reason.
+    """
+    wanted = read_price_change(change) if isinstance(change, str) else change
+    async with db.unit_of_work() as session:
+        actor = await acting_person(session, actor_id)
+        order = await _editable_order(session, order_id, actor, expected_version)
+        line = _line(order, line_id)
+        item = await _item(session, line.item_id)
+        today = validation.local_today(now, actor.time_zone)
+        chosen = chosen_options(item, {row["option"]: row["value"] for row in line.options})
+        listed = await price_for(
+            session, item, counterparty_id=order.counterparty_id, currency=order.currency, on=today
+        )
+        before = line.price
+        await _fill(
+            session,
+            line,
+            order,
+            actor,
+            item=item,
+            quantity=line.quantity,
+            required_by=line.required_by,
+            options={row["option"]: row["value"] for row in chosen},
+            price=wanted.price_from(listed.price + options_delta(chosen)),
+            price_reason=wanted.reason,
+            today=today,
+            keep_past_date=True,
+            limits=limits,
+        )
+        if line.price_overridden:
+            line.price_set_by, line.price_reason = actor, wanted.reason[:500]
+        _retotal(order)
+        record(
+            session,
+            order,
+            kind=ActivityKind.LINE_UPDATED,
+            actor_id=actor.id,
+            now=now,
+            details={
+                "position": line.position,
+                "item": line.item.code,
+                "changes": {"price": {"from": str(before), "to": str(line.price)}},
+                "list_price": str(line.list_price),
+                "discount": str(discount_of(line)),
+                "reason": wanted.reason,
+            },
+        )
+        announce(
+            session, _line_changed(order, line, ActivityKind.LINE_UPDATED), order=order, actor_id=actor.id, now=now
+        )
+        await session.flush()
+        return await order_card(session, order, actor)
+
+
+def discount_of(line: OrderLine) -> Decimal:
+    """The line's discount off its list price, in percent (negative: a mark-up)."""
+    return discount_percent(line.list_price if line.list_price is not None else line.price, line.price)
 
 
 def _retotal(order: Order) -> None:
@@ -248,6 +355,7 @@ class LineInput:
     required_by: date
     options: Mapping[str, str] = field(default_factory=dict)
     price: Decimal | int | str | None = None
+    price_reason: str | None = None
 
 
 async def append_lines(
@@ -269,6 +377,7 @@ async def append_lines(
                 required_by=wanted.required_by,
                 options=wanted.options,
                 price=wanted.price,
+                price_reason=wanted.price_reason,
                 today=today,
             )
         except DomainError as refusal:

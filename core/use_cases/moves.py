@@ -9,9 +9,11 @@ from core.access import acting_person, already_done, ensure_may, ensure_may_make
 from core.db import Database
 from core.errors import DomainError, ErrorCode
 from core.journal import ActivityKind
-from core.lifecycle import change_stage, execution_blockers
+from core.lifecycle import change_stage, check_contract, execution_blockers, lock_contract, start_execution
+from core.payment_schedule import make_schedule
 from core.route import close_open_steps
 from core.stages import Stage, Verb, transition_to
+from core.stock import release_for_order
 from core.views import OrderCard, current_steps, order_card
 
 
@@ -23,7 +25,8 @@ async def move_stage(
     Rules:
     - the move exists in the table from the current stage, and the person's role may make it;
     - `execution` needs every approval step approved, a contract in force with room for the
-      order, and payment terms;
+      order (orders on one contract enter one at a time), and payment terms; entering it holds
+      free stock for the lines (`core.stock`);
     - when someone else has just made the same move, the answer says who and when.
     """
     async with db.unit_of_work() as session:
@@ -38,6 +41,9 @@ async def move_stage(
         steps = await current_steps(session, order)
         if step.verb is Verb.START_EXECUTION:
             await session.refresh(order, ["lines"])
+            await lock_contract(session, order)
+            if order.contract is not None:  # the contract's own refusal says the numbers
+                await check_contract(session, order, order.contract, today=validation.local_today(now, actor.time_zone))
             blockers = await execution_blockers(
                 session, order, steps, today=validation.local_today(now, actor.time_zone)
             )
@@ -45,7 +51,12 @@ async def move_stage(
                 raise DomainError(ErrorCode.EXECUTION_BLOCKED, number=order.number, missing=blockers)
         if step.verb is Verb.WITHDRAW:
             close_open_steps(steps, now=now)
-        change_stage(session, order, step.verb, actor_id=actor.id, now=now)
+        if step.verb is Verb.START_EXECUTION:
+            await start_execution(session, order, actor_id=actor.id, now=now)
+        else:
+            change_stage(session, order, step.verb, actor_id=actor.id, now=now)
+        if step.verb is Verb.START_EXECUTION:
+            await make_schedule(session, order, today=validation.local_today(now, actor.time_zone), now=now)
         await session.flush()
         return await order_card(session, order, actor, steps=steps, now=now)
 
@@ -57,7 +68,8 @@ async def cancel(
 
     Rules:
     - from `request` or `approval` by its manager or a head of sales;
-    - from `execution` only by a head of sales, and only while nothing is shipped;
+    - from `execution` only by a head of sales, and only while nothing is shipped; the stock the
+      order held is released;
     - open approval steps are withdrawn.
     """
     async with db.unit_of_work() as session:
@@ -71,6 +83,7 @@ async def cancel(
         if any(line.shipped_quantity > 0 for line in order.lines):
             raise DomainError(ErrorCode.SOMETHING_SHIPPED, number=order.number)
         close_open_steps(await current_steps(session, order), now=now)
+        released = await release_for_order(session, order) if order.stage == Stage.EXECUTION else None
         order.cancel_reason = why
         change_stage(
             session,
@@ -79,7 +92,7 @@ async def cancel(
             actor_id=actor.id,
             now=now,
             kind=ActivityKind.CANCELLED,
-            details={"reason": why},
+            details={"reason": why, **({"released": str(released)} if released else {})},
         )
         await session.flush()
         return await order_card(session, order, actor, now=now)

@@ -38,6 +38,7 @@ class MpsRow:
     required_by: date
     state: str
     late: bool
+    risk: str = "none"  # the line's risk as the risk job last judged it (`core.production.Risk`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,7 @@ async def mps_plan(
                 OrderLine.required_by,
                 MpsEntry.state,
                 late.label("late"),
+                OrderLine.production_risk,
             )
             .order_by(MpsEntry.planned_date, MpsEntry.id)
             .offset(offset)
@@ -142,6 +144,7 @@ def _row(row: Any) -> MpsRow:
         required_by=row[10],
         state=row[11],
         late=bool(row[12]),
+        risk=str(row[13] or "none"),
     )
 
 

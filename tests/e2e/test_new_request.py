@@ -80,10 +80,11 @@ async def test_a_manager_registers_a_request_by_conversation_to_a_card_with_the_
     added = plain(manager.last_message.text)
     assert "50 шт × 61 200,00 ₽ = 3 060 000,00 ₽" in added and "15.12.2026" in added
     assert "зарегистрирована" in added  # with its first line
+    assert "🏭 На складе нет: в производство" in added
     number = number_in(added)
     await manager.tap("Добавить ещё строку")
     await add_plain_line(manager, "ВК-100", "20", "+14")
-    assert "В наличии: 42 шт свободно" in manager.last_message.text
+    assert "✅ В наличии: все 20 шт свободны на складе" in plain(manager.last_message.text)
     await manager.tap("Готово")
     card = plain(manager.last_message.text)
     assert number in card and "ВК-12" in card and "ВК-100" in card

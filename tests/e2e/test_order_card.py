@@ -224,8 +224,8 @@ async def test_progress_shows_made_of_ordered_and_marks_late_and_unplanned_lines
     await planner.tap("Ход производства")
     text = planner.last_message.text or ""
     late, made, planned, unplanned = text.split("\n\n")[-4:]
-    assert "изготовлено 3 из 4 шт · В производстве" in late and "к 25.11.2026 · ⚠️ просрочено" in late
-    assert "изготовлено 4 из 4 шт · Изготовлено" in made and "просрочено" not in made
+    assert "изготовлено 3 из 4 шт, 75% · В производстве" in late and "к 25.11.2026 · ⚠️ просрочено" in late
+    assert "изготовлено 4 из 4 шт, 100% · Изготовлено" in made and "просрочено" not in made
     assert "к 20.12.2026 · в срок" in planned
     assert "ещё не запланировано" in unplanned and "в срок" not in unplanned
     assert "Изготовлено строк: 1 из 4" in text and "Просрочена 1 строка" in text

@@ -25,7 +25,7 @@ async def test_a_quick_entry_is_previewed_and_created_as_a_card_with_the_right_t
     assert "Контрагент: ООО «Ромашка»" in preview
     assert "50 шт × 61 200,00 ₽ = 3 060 000,00 ₽, к 15.12.2026" in preview
     assert "10 шт × 4 900,00 ₽ = 49 000,00 ₽, к 20.12.2026" in preview
-    assert "В наличии: 42 шт свободно" in preview
+    assert "В наличии: 22 шт свободно" in preview  # 42 on hand, 20 held by the demo's orders in execution
     assert "Итого: 3 109 000,00 ₽" in preview
     assert manager.last_message.button_texts[-1] == ["Создать", "Исправить"]
     await manager.tap("Создать")

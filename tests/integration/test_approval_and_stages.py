@@ -267,11 +267,12 @@ async def test_only_approvers_vote_and_only_sales_people_move_orders(db: Databas
         await uc.vote(db, actor_id=world.manager, order_id=card.id, decision=Decision.APPROVE, now=NOW)
     assert refusal.value.code is ErrorCode.NOT_ALLOWED
     shipped = await order_in(world, Stage.EXECUTION)
+    one = {shipped.lines[0].id: "1"}
     with pytest.raises(DomainError) as refusal:
-        await uc.move_stage(db, actor_id=world.planner, order_id=shipped.id, target=Stage.SHIPPED, now=NOW)
+        await uc.ship(db, actor_id=world.planner, order_id=shipped.id, quantities=one, now=NOW)
     assert refusal.value.code is ErrorCode.NOT_ALLOWED
     with pytest.raises(DomainError) as refusal:
-        await uc.move_stage(db, actor_id=world.other_manager, order_id=shipped.id, target=Stage.SHIPPED, now=NOW)
+        await uc.ship(db, actor_id=world.other_manager, order_id=shipped.id, quantities=one, now=NOW)
     assert refusal.value.code is ErrorCode.ORDER_NOT_FOUND
 
 

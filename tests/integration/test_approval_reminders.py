@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from cli.main import main
 from core import use_cases as uc
 from core.db import Database
+from core.demo_data import load_demo_data
 from core.events import APPROVAL_REMINDER, ApprovalReminder, from_payload
 from core.migrate import upgrade
 from core.models import Decision, NoticeStatus, Notification, OutboxEvent, Person
@@ -234,3 +235,9 @@ def test_the_command_line_runs_the_job_as_if_at_a_moment_and_a_second_run_remind
         assert main(["jobs", "run", "approval_reminders", "--at", "2026-12-07 11:00", "--lang", "en"]) == 0
         out = capsys.readouterr().out
         assert "approval_reminders as of 7 Dec 2026, 11:00:" in out and f"reminded: {reminded}" in out
+
+
+async def test_the_demos_waiting_orders_are_not_reminded_all_at_once_at_the_first_run(db: Database) -> None:
+    loaded_at = moscow(3, 15)  # a Thursday afternoon: the demo's orders in approval waited for days
+    await load_demo_data(db, now=loaded_at)
+    assert (await run(db, "approval_reminders", now=loaded_at)).counts == {"reminded": 0, "escalated": 0}

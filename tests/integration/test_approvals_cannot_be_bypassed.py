@@ -241,7 +241,7 @@ async def test_a_manager_who_sees_every_order_acts_only_on_their_own(db: Databas
         uc.set_contract_and_terms(
             db, actor_id=both, order_id=request.id, contract_id=world.contract, payment_terms_id=world.terms, now=NOW
         ),
-        uc.move_stage(db, actor_id=both, order_id=executing.id, target=Stage.SHIPPED, now=NOW),
+        uc.ship(db, actor_id=both, order_id=executing.id, quantities={executing.lines[0].id: "1"}, now=NOW),
     ]
     for attempt in attempts:
         with pytest.raises(DomainError) as refusal:

@@ -62,11 +62,12 @@ async def test_an_approver_sees_the_margin_the_customers_open_orders_and_the_fre
     assert card.margin_percent == Decimal("28.1")
     # The one in request and the one in execution, ten fans each; neither the cancelled nor another customer's.
     assert card.customer_open == (2, Money(Decimal("50010.00"), "RUB"))
-    assert [line.free_stock for line in card.lines] == [Decimal("11.000"), Decimal("0.000")]
+    # 11 free less the 10 the order in execution holds.
+    assert [line.free_stock for line in card.lines] == [Decimal("1.000"), Decimal("0.000")]
     text = render("bot/card.html.j2", lang="ru", card=card, lines=card.lines, page=0, pages=1, note=None)
     assert "Маржа: 7\xa0065,00\xa0₽ (28,1 %)" in text
     assert "Открытые заказы клиента: 2 на 50\xa0010,00\xa0₽" in text
-    assert "на складе свободно: 11" in text and "нет на складе" in text
+    assert "на складе свободно: 1\n" in text and "нет на складе" in text
 
 
 async def test_a_customer_with_no_other_orders_and_an_item_never_stocked_are_said_so(db: Database) -> None:

@@ -50,21 +50,21 @@ async def test_twenty_approvers_voting_at_once_make_exactly_one_transition(db: D
 
 async def test_twenty_moves_at_once_make_exactly_one_transition(db: Database) -> None:
     world = await make_world(db)
-    card = await order_in(world, Stage.EXECUTION)
+    card = await order_in(world, Stage.APPROVAL)
     results = await asyncio.gather(
         *(
-            uc.move_stage(db, actor_id=actor, order_id=card.id, target=Stage.SHIPPED, now=NOW)
-            for actor in [world.manager, world.approver] * 10
+            uc.move_stage(db, actor_id=actor, order_id=card.id, target=Stage.REQUEST, now=NOW)
+            for actor in [world.manager, world.head_only] * 10
         ),
         return_exceptions=True,
     )
     wins, refusals = split(list(results))
-    assert len(wins) == 1 and wins[0].stage is Stage.SHIPPED
+    assert len(wins) == 1 and wins[0].stage is Stage.REQUEST
     assert len(refusals) == 19 and {r.code for r in refusals} == {ErrorCode.ALREADY_DONE}
     history = await uc.order_history(db, viewer_id=world.manager, order_id=card.id)
-    shipped = [e for group in history for e in group.entries if e.details.get("to") == "shipped"]
-    assert len(shipped) == 1
-    assert {r.params["by"] for r in refusals} == {shipped[0].actor_name}
+    withdrawn = [e for group in history for e in group.entries if e.details.get("to") == "request"]
+    assert len(withdrawn) == 1
+    assert {r.params["by"] for r in refusals} == {withdrawn[0].actor_name}
 
 
 async def test_fifty_requests_registered_at_once_get_fifty_distinct_numbers(db: Database) -> None:

@@ -17,7 +17,7 @@ from core.models import Decision, Notification, OrderApprovalStep, OutboxEvent, 
 from core.policy import Action
 from core.views import OrderCard
 from core.working_time import WorkingCalendar
-from tests.integration.world import NOW, World, make_world, request_with_line
+from tests.integration.world import NOW, World, make_world, request_with_line, route_of
 
 THRESHOLD = Decimal("30000")  # from here the finance director (1006) decides a step named for her
 LARGE = "20"  # 50 010,00 ₽ of fans
@@ -220,3 +220,31 @@ async def test_an_administrator_arranges_a_delegation_and_the_delegate_hears_who
     assert (
         payload is not None and payload["by_name"] == "Администратор" and payload["principal_name"] == "Смирнова Ольга"
     )
+
+
+async def test_a_reminder_of_a_step_waiting_for_the_approver_away_reaches_the_delegate(db: Database) -> None:
+    world = await make_world(db, finance_threshold=THRESHOLD)
+    await finance_away(world)
+    await large_order_submitted(world)
+    await uc.fan_out(db, now=NOW)
+    rules = uc.ReminderRules(calendar=CALENDAR, remind_after=timedelta(hours=4), escalate_after=timedelta(hours=8))
+    later = NOW + timedelta(hours=5)  # Monday 17:00 in Moscow: five working hours
+    assert (await uc.remind_approvers(db, now=later, rules=rules)).reminded == 2  # both steps of the order
+    await uc.fan_out(db, now=later)
+    reminded = {(who, purpose) for who, kind, purpose in await heard(db) if kind == "approval.reminder"}
+    assert reminded == {(1007, "decide"), (1002, "decide")}  # not 1006, who is away
+
+
+async def test_someone_with_a_step_named_for_them_does_not_spend_it_standing_in(db: Database) -> None:
+    world = await make_world(db, finance_threshold=THRESHOLD)
+    route = route_of(THRESHOLD)
+    route["steps"][1]["parallel"] = False  # type: ignore[index]  # the finance step after the commercial one
+    await uc.load_route(db, route=route)
+    await uc.delegate_approvals(
+        db, principal_id=world.approver, delegate_id=world.finance, until=UNTIL, now=NOW, by_id=world.approver
+    )
+    card = await large_order_submitted(world)
+    with pytest.raises(DomainError) as refused:  # the commercial step is open, hers waits after it
+        await uc.vote(db, actor_id=world.finance, order_id=card.id, decision=Decision.APPROVE, now=NOW)
+    assert refused.value.code is ErrorCode.NOTHING_TO_VOTE
+    assert (await uc.inbox(db, actor_id=world.finance, now=NOW, calendar=CALENDAR)).rows == ()

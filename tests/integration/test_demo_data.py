@@ -65,3 +65,31 @@ async def test_the_demo_refuses_a_database_where_its_telegram_ids_are_taken(db: 
 
     assert refusal.value.code is ErrorCode.TELEGRAM_ID_TAKEN and refusal.value.params["value"] == "1005"
     assert len(await uc.list_people(db)) == 1
+
+
+async def test_the_demo_has_invoices_partial_payments_and_one_overdue_customer_shipped_and_closed_by_the_use_cases(
+    db: Database,
+) -> None:
+    from core.models import Invoice
+    from core.use_cases.debts import debts
+
+    await load_demo_data(db, now=NOW)
+    accountant = await uc.identify(db, telegram_id=1004)
+    assert accountant is not None
+    report = await debts(db, viewer_id=accountant.id, now=NOW)
+    late = [debt for debt in report.debts if debt.ageing.overdue > 0]
+    assert [debt.counterparty for debt in late] == ["ООО «АэроКлимат»"]
+    assert late[0].ageing.d31_60 > 0 and late[0].ageing.d0_30 > 0
+    async with db.reading() as session:
+        invoices = await session.scalar(select(func.count(Invoice.id)))
+        done = list(await session.scalars(select(Order).where(Order.stage.in_(["shipped", "closed"]))))
+        kinds = {
+            (order_id, kind)
+            for order_id, kind in (await session.execute(select(Activity.order_id, Activity.kind))).all()
+        }
+    shipped = {order_id for order_id, kind in kinds if kind == "shipped"}
+    assert invoices == len(shipped) > len(done) > 0  # an archived order was shipped and invoiced too
+    for order in done:  # shipped with quantities, and closed by being paid, never by a bare move
+        assert (order.id, "shipped") in kinds, order.number
+        assert (order.id, "payment_recorded") in kinds or order.stage == "shipped", order.number
+        assert order.stage == "shipped" or (order.id, "closed") in kinds, order.number

@@ -167,10 +167,10 @@ async def test_a_rejection_is_written_once_and_each_owner_and_watcher_is_told_on
 
 async def test_a_move_by_hand_is_a_stage_move_and_a_cancellation_says_why(db: Database) -> None:
     world = await make_world(db)
-    card = await order_in(world, Stage.EXECUTION)
+    card = await order_in(world, Stage.APPROVAL)
     mark = await last_written(db)
-    card = await uc.move_stage(db, actor_id=world.manager, order_id=card.id, target=Stage.SHIPPED, now=NOW)
-    assert await facts_since(db, mark) == [StageMoved(number=card.number, source="execution", target="shipped")]
+    card = await uc.move_stage(db, actor_id=world.manager, order_id=card.id, target=Stage.REQUEST, now=NOW)
+    assert await facts_since(db, mark) == [StageMoved(number=card.number, source="approval", target="request")]
     other = await request_with_line(world)
     mark = await last_written(db)
     await uc.cancel(db, actor_id=world.manager, order_id=other.id, reason="Клиент передумал", now=NOW)

@@ -131,7 +131,7 @@ async def test_removing_a_line_lowers_the_total(db: Database) -> None:
     assert Action.SUBMIT not in card.actions
 
 
-async def test_a_price_can_be_overridden_only_by_someone_with_the_right(db: Database) -> None:
+async def test_a_price_below_the_roles_limit_needs_someone_with_the_right_and_a_reason(db: Database) -> None:
     world = await make_world(db)
     card = await uc.register_request(db, actor_id=world.manager, counterparty_id=world.customer, now=NOW)
     with pytest.raises(DomainError) as refusal:
@@ -145,7 +145,7 @@ async def test_a_price_can_be_overridden_only_by_someone_with_the_right(db: Data
             price="100",
             now=NOW,
         )
-    assert refusal.value.code is ErrorCode.PRICE_OVERRIDE_NOT_ALLOWED
+    assert refusal.value.code is ErrorCode.DISCOUNT_OVER_LIMIT
     trusted = await uc.add_person(
         db,
         full_name="Старший менеджер",
@@ -163,6 +163,7 @@ async def test_a_price_can_be_overridden_only_by_someone_with_the_right(db: Data
         quantity="2",
         required_by=SOON,
         price="100",
+        price_reason="остатки прошлого года",
         now=NOW,
     )
     assert card.lines[0].price_overridden and card.lines[0].amount == Decimal("200.00")

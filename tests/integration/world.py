@@ -14,6 +14,7 @@ from core.models import (
     Decision,
     PaymentInstalment,
     PaymentTerms,
+    StockBalance,
 )
 from core.roles import Role
 from core.stages import Stage
@@ -21,6 +22,7 @@ from core.views import OrderCard
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 SOON = date(2026, 12, 15)
+SHIPPED_ON = date(2026, 11, 30)  # NOW in Moscow
 
 
 @dataclass
@@ -147,13 +149,26 @@ async def order_in(world: World, stage: Stage, *, manager: int | None = None) ->
         return card
     card = await uc.vote(db, actor_id=world.approver, order_id=card.id, decision=Decision.APPROVE, now=NOW)
     assert card.stage is Stage.EXECUTION
-    for target in (Stage.SHIPPED, Stage.CLOSED, Stage.ARCHIVED):
-        if card.stage is stage:
-            break
-        card = (
-            await uc.move_stage(db, actor_id=actor, order_id=card.id, target=target, now=NOW)
-            if target is not Stage.ARCHIVED
-            else await uc.archive(db, actor_id=actor, order_id=card.id, now=NOW)
+    if stage is not Stage.EXECUTION:
+        card = await shipped_in_full(world, card, actor=actor)
+    if stage in (Stage.CLOSED, Stage.ARCHIVED):  # paid in full, it closes by itself
+        paid = await uc.record_payment(
+            db, actor_id=world.accountant, number=card.number, amount=card.total.amount, paid_on=SHIPPED_ON, now=NOW
         )
+        assert paid.closed
+        card = await uc.get_order(db, viewer_id=actor, order_id=card.id, now=NOW)
+    if stage is Stage.ARCHIVED:
+        card = await uc.archive(db, actor_id=actor, order_id=card.id, now=NOW)
     assert card.stage is stage
     return card
+
+
+async def shipped_in_full(world: World, card: OrderCard, *, actor: int) -> OrderCard:
+    """Every line shipped from stock put on the warehouse for it: the order is «Отгружен»."""
+    async with world.db.unit_of_work() as session:
+        for line in card.lines:
+            session.add(StockBalance(item_id=line.item_id, warehouse=f"Склад {card.number}-{line.position}",
+                                     on_hand=line.quantity, reserved=Decimal(0)))  # fmt: skip
+    quantities = {line.id: line.quantity for line in card.lines}
+    done = await uc.ship(world.db, actor_id=actor, order_id=card.id, quantities=quantities, now=NOW)
+    return done.card

@@ -162,6 +162,10 @@ LINE = LineView(
     production_state="not_planned",
     produced_quantity=Decimal("0"),
     shipped_quantity=Decimal("0"),
+    price_source="manual",  # the longest a price's source reads: by whom, off which list price, why
+    list_price=Decimal("999999999.99"),
+    price_set_by="Константинопольская-Преображенская Александра Вячеславовна",
+    price_reason="<причина> & " * 40,
 )
 CARD = OrderCard(
     id=123456,
@@ -256,7 +260,7 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "line_added.html.j2": [
         {"request": REQUEST, "line": LINE, "offer": OFFER, "registered": first} for first in (True, False)
     ],
-    "line_ask.html.j2": [{"card": CARD, "line": LINE, "field": field} for field in ("quantity", "date")],
+    "line_ask.html.j2": [{"card": CARD, "line": LINE, "field": field} for field in ("quantity", "date", "price")],
     "line_menu.html.j2": [{"card": CARD, "line": LINE}],
     "line_options.html.j2": [{"card": CARD, "line": LINE}],
     "line_remove.html.j2": [{"card": CARD, "line": LINE}],

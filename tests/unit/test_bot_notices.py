@@ -16,6 +16,8 @@ from core.events import (
     ApprovalCompleteBlocked,
     ApprovalReminder,
     ApprovalRestarted,
+    ApprovalsDelegated,
+    ApprovalsTakenBack,
     ApprovalStepOpened,
     Event,
     InviteUsed,
@@ -34,6 +36,7 @@ from core.events import (
 from core.roles import Role
 from core.use_cases.notifications import DueNotice
 from core.use_cases.people import PersonView
+from templates import render
 
 AT = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 NAME = "Константинопольская-Щербацкая Александра Вячеславовна <script>alert(1)</script> & Ко"
@@ -87,6 +90,12 @@ FACTS: list[tuple[Event, str]] = [
     (ApprovalCompleteBlocked(number=NUMBER, missing=("contract", "payment_terms")), "action_needed"),
     (InviteUsed(invite_id=1, role="planner", created_by_id=1, person_id=2, person_name=NAME), "invite"),
     (PersonUnreachable(person_id=2, person_name=NAME), "staff"),
+    (
+        ApprovalsDelegated(delegate_id=2, principal_name=NAME, until="2026-12-31", waiting=999, by_name=NAME),
+        "delegation",
+    ),
+    (ApprovalsDelegated(delegate_id=2, principal_name=NAME, until="2026-12-31"), "delegation"),
+    (ApprovalsTakenBack(delegate_id=2, principal_name=NAME), "delegation"),
     (UnknownEvent(number=NUMBER, stored_kind="payment.overdue", payload={}), "own_order"),
 ]
 
@@ -100,7 +109,7 @@ NOTICES_CONTEXTS: dict[str, list[dict[str, Any]]] = {
         {"fact": fact, "kind": kind_of(fact), "purpose": purpose, "actor": NAME} for fact, purpose in FACTS
     ]
     + [{"fact": OrderRegistered(number=NUMBER), "kind": "order.registered", "purpose": "own_order", "actor": None}],
-    "bot/notices/order_notice.html.j2": [{"number": NUMBER, "lines": ["✏️ " + WHY] * 5}],
+    "bot/notices/order_notice.html.j2": [{"number": NUMBER, "lines": ["✏️ " + WHY] * 5}, {"lines": ["🤝 " + WHY]}],
     "bot/notices/decide_note.html.j2": [{"lines": ["🔔 " + STEP] * 3}],
     "bot/notices/digest.html.j2": [
         {"groups": [(NUMBER, ["✏️ " + STEP] * 2)] * 10, "more": 12},
@@ -143,3 +152,9 @@ def test_a_digest_of_a_busy_day_is_one_message_that_counts_what_did_not_fit(lang
     text = digest_text(Recipient(replace(READER, language=lang)), [notice(n, fact) for n, fact in enumerate(facts)])
     assert fits(text)
     assert ("/orders" in text) and "ЗС-000001" in text
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_a_notice_about_no_order_has_no_order_heading(lang: str) -> None:
+    text = render("bot/notices/order_notice.html.j2", lang=lang, number=None, lines=["🤝 " + WHY])
+    assert text.startswith("🤝") and "—" not in text.split("\n")[0]

@@ -22,6 +22,7 @@ import templates
 from bot.handlers.card.screen import card_text
 from bot.handlers.card.views import HISTORY_PAGE, PROGRESS_PAGE, history_page
 from core.lateness import LineProgress
+from core.lifecycle import ContractRoom
 from core.money import Money
 from core.policy import Action
 from core.roles import Role
@@ -32,7 +33,10 @@ from core.views import HistoryEntry, LineView, OrderCard, StepView
 from sandbox.message_text import compose
 from templates import render
 from templates.rendering import to_plain
+from tests.unit.test_bot_debts import DEBTS_CONTEXTS
 from tests.unit.test_bot_inbox import DELEGATION_CONTEXTS, INBOX_CONTEXTS
+from tests.unit.test_bot_money import money_contexts
+from tests.unit.test_bot_mps import MPS_CONTEXTS
 from tests.unit.test_bot_new_request import NEW_REQUEST_CONTEXTS
 from tests.unit.test_bot_notices import NOTICES_CONTEXTS
 from tests.unit.test_bot_registry import REGISTRY_CONTEXTS
@@ -90,6 +94,11 @@ def line(position: int) -> LineView:
         produced_quantity=Decimal("100000.5"),
         shipped_quantity=Decimal("0"),
         free_stock=Decimal("123456789.123"),  # an approver's card: the longest stock a line shows
+        price_source="manual",  # the longest source a price shows: by hand, by whom, off which list price, why
+        list_price=Decimal("999999999.99"),
+        price_set_by=PERSON,
+        price_reason=REASON,
+        reserved=Decimal("23456.789"),
     )
 
 
@@ -134,6 +143,8 @@ def order(lines: int = 60, **changes: Any) -> OrderCard:
         actions=frozenset(Action),
         blockers=("approvals", "payment_terms", "contract_limit_exceeded", "contract_not_valid", "no_approver"),
         customer_open=(999999, Money(Decimal("9999999999999.99"), "RUB")),  # as an approver sees it
+        customer_overdue=Money(Decimal("9999999999999.99"), "RUB"),
+        contract_room=ContractRoom(limit=Decimal("9999999999999.99"), used=Decimal("1.00"), unit="RUB"),
     )
     return replace(card, **changes)
 
@@ -279,15 +290,15 @@ CONTEXTS: dict[str, Contexts] = {
         },
     ],
     "bot/details/placeholder.html.j2": [
-        {"which": which} for which in ("cancel", "reject", "return", "contract", "note")
+        {"which": which} for which in ("cancel", "reject", "return", "contract", "note", "close")
     ],
     "bot/details/quick_reason.html.j2": [{"which": which} for which in ("other_supplier", "price", "dates")],
     "bot/details/reason_prompt.html.j2": [
-        {"number": CARD.number, "action": action} for action in ("cancel", "reject", "return", "note")
+        {"number": CARD.number, "action": action} for action in ("cancel", "reject", "return", "note", "close")
     ],
     "bot/details/confirm_move.html.j2": [{"card": CARD, "action": action} for action in ("ship", "close", "cancel")],
     "bot/details/reason_question.html.j2": [
-        {"card": CARD, "action": action} for action in ("cancel", "reject", "return", "note")
+        {"card": CARD, "action": action} for action in ("cancel", "reject", "return", "note", "close")
     ],
 }
 # Each area's own test module keeps the worst cases of its templates.
@@ -296,7 +307,10 @@ CONTEXTS.update(REGISTRY_CONTEXTS)
 CONTEXTS.update(SETTINGS_CONTEXTS)
 CONTEXTS.update(NOTICES_CONTEXTS)
 CONTEXTS.update(INBOX_CONTEXTS)
+CONTEXTS.update(MPS_CONTEXTS)
+CONTEXTS.update(money_contexts(CARD))
 CONTEXTS.update(DELEGATION_CONTEXTS)
+CONTEXTS.update(DEBTS_CONTEXTS)
 
 
 def bot_templates() -> Iterator[str]:

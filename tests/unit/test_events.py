@@ -120,5 +120,5 @@ def test_an_old_vote_without_a_step_id_or_role_still_reads() -> None:
 def test_line_changes_unknown_kinds_and_bad_values_never_raise() -> None:
     assert isinstance(from_payload("order.changed", {"change": "line_added"}), LineChanged)
     assert type(from_payload("order.changed", {"change": "note_set", "position": 1})) is OrderChanged
-    assert isinstance(from_payload("payment.overdue", {"days": 3}), UnknownEvent)
+    assert isinstance(from_payload("payment.forgotten", {"days": 3}), UnknownEvent)
     assert isinstance(from_payload("order.submitted", {"total": "not money"}), UnknownEvent)

@@ -26,7 +26,7 @@ from templates import error_message, render_plain
 REASON = "reason"
 QUICK_REASONS = ("other_supplier", "price", "dates")  # offered for a cancel
 VOTES = {Action.REJECT: Decision.REJECT, Action.RETURN: Decision.RETURN}
-TYPED = (Action.CANCEL, Action.NOTE)
+TYPED = (Action.CANCEL, Action.NOTE, Action.CLOSE)
 CLEAR_NOTE = frozenset({"-", "—", "–"})  # the other typed answers of this flow, besides the votes
 # Refusals of what was typed: the person types again and the conversation goes on.
 RETYPE = frozenset({ErrorCode.REASON_REQUIRED, ErrorCode.TEXT_EMPTY, ErrorCode.TEXT_TOO_LONG})
@@ -121,6 +121,10 @@ def decision(reply: Reply, order_id: int, action: str, reason: str, *, version: 
             note="" if cleared else reason,
             now=now,
             expected_version=version,
+        )
+    if action == Action.CLOSE:
+        return uc.close_order(
+            db, actor_id=reply.person.id, order_id=order_id, reason=reason, now=now, expected_version=version
         )
     if action == Action.CANCEL:
         return uc.cancel(

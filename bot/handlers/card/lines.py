@@ -1,4 +1,4 @@
-"""Editing a request's lines from its card: quantity, date, configuration, removal.
+"""Editing a request's lines from its card: quantity, date, configuration, price or discount, removal.
 
 Buttons are `l:<order>:<version>[:<line>[:<what>[:args]]]`, `what` routed through `LINE_STEPS`
 after one shared check. Every tap re-reads the order:
@@ -106,6 +106,7 @@ async def line_menu(reply: Reply, card: OrderCard, line: LineView, _tap: Tap) ->
             line_button(reply, card, line.id, "d", shows="date"),
         ],
         [line_button(reply, card, line.id, "o", shows="configuration")] if line.options else [],
+        [line_button(reply, card, line.id, "p", shows="price")],
         [line_button(reply, card, line.id, "x", shows="remove")],
         [line_button(reply, card, shows="back")],
     ]
@@ -114,8 +115,8 @@ async def line_menu(reply: Reply, card: OrderCard, line: LineView, _tap: Tap) ->
 
 
 async def ask_value(reply: Reply, card: OrderCard, line: LineView, tap: Tap) -> None:
-    """Ask for the new quantity or date; what is typed next goes to `line_typed`."""
-    field = "quantity" if tap.arg(0) == "q" else "date"
+    """Ask for the new quantity, date or price; what is typed next goes to `line_typed`."""
+    field = ASKED[tap.arg(0)]
     await start_flow(reply, LINE, order_id=card.id, line_id=line.id, version=card.version, field=field)
     markup = InlineKeyboardMarkup([[line_button(reply, card, line.id, shows="back")]])
     await reply.show(reply.text(T + "line_ask.html.j2", card=card, line=line, field=field), markup)
@@ -128,7 +129,7 @@ class LineEdit:
     order_id: int
     line_id: int
     version: int
-    field: str  # "quantity" or "date"
+    field: str  # "quantity", "date" or "price"
 
     @classmethod
     def from_data(cls, data: object) -> LineEdit | None:
@@ -143,11 +144,11 @@ class LineEdit:
             )
         except (KeyError, TypeError):
             return None
-        return kept if kept.field in ("quantity", "date") else None
+        return kept if kept.field in ASKED.values() else None
 
 
 async def line_typed(reply: Reply, text: str, data: dict[str, Any]) -> None:
-    """The new quantity or date, changed through the core; a bad value is refused and asked again."""
+    """The new quantity, date or price, changed through the core; a bad value is refused and asked again."""
     state = LineEdit.from_data(data)
     if state is None:
         await end_flow(reply)
@@ -156,8 +157,11 @@ async def line_typed(reply: Reply, text: str, data: dict[str, Any]) -> None:
     change: dict[str, Any] = {"quantity": text.strip()}
     if state.field == "date":
         change = {"required_by": parse_date(text, today=today(reply))}
+    edit = uc.set_line_price if state.field == "price" else uc.update_line
+    if state.field == "price":
+        change = {"change": text}
     try:
-        card = await uc.update_line(
+        card = await edit(
             reply.services.db,
             actor_id=reply.person.id,
             order_id=state.order_id,
@@ -246,11 +250,14 @@ async def remove(reply: Reply, card: OrderCard, line: LineView, _tap: Tap) -> No
     await act_and_show(reply, card, change, Action.EDIT_LINES)
 
 
+# The field each "type a value" button asks for.
+ASKED = {"q": "quantity", "d": "date", "p": "price"}
 # What each line-editing button does, by its `what` (after the shared check of `line_tap`).
 LINE_STEPS: dict[str, LineStep] = {
     "": line_menu,
     "q": ask_value,
     "d": ask_value,
+    "p": ask_value,
     "o": options_menu,
     "v": option_chosen,
     "x": confirm_removal,

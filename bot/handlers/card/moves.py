@@ -1,4 +1,5 @@
-"""One-tap decisions on a card: submit, approve, withdraw, start execution, ship, close, archive.
+"""One-tap decisions on a card: submit, approve, withdraw, start execution, archive (shipping has its own screen,
+`bot.handlers.card.shipping`, and closing asks the head of sales why, `bot.handlers.card.decisions`).
 
 A move that cannot be undone (ship, close, and a cancel from execution) asks first, saying what
 it means; the "Yes" button names the card's version, so a confirmation left on screen while the
@@ -28,8 +29,6 @@ ONE_TAP: dict[Action, tuple[Change, dict[str, Any]]] = {
     Action.APPROVE: (uc.vote, {"decision": Decision.APPROVE}),
     Action.WITHDRAW: (uc.move_stage, {"target": Stage.REQUEST}),
     Action.START_EXECUTION: (uc.move_stage, {"target": Stage.EXECUTION}),
-    Action.SHIP: (uc.move_stage, {"target": Stage.SHIPPED}),
-    Action.CLOSE: (uc.move_stage, {"target": Stage.CLOSED}),
     Action.ARCHIVE: (uc.archive, {}),
 }
 

@@ -7,20 +7,24 @@ and reads again through the core, so an old or forged page button shows no more 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Prefix, Tap, pack
+from bot.callbacks import MADE, Prefix, Tap, pack
 from bot.handlers.card.prompts import HISTORY, PROGRESS, back_button, label
 from bot.handlers.card.screen import fits, paged
 from bot.recipient import Recipient
 from bot.staff import Reply
 from core import use_cases as uc
 from core import validation
-from core.lateness import order_progress
+from core.lateness import LineProgress
+from core.models import ProductionState
+from core.roles import Role
 from core.stages import Stage
 from core.views import HistoryEntry, OrderCard
+from templates import render_plain
 
 Entry = tuple[int, Stage, HistoryEntry]  # the number of its stage's group, the stage, the entry
 HISTORY_PAGE = 12  # entries at most on one page of the history
@@ -75,10 +79,12 @@ def regroup(entries: list[Entry]) -> list[tuple[Stage, list[HistoryEntry]]]:
 
 
 async def show_progress(reply: Reply, card: OrderCard, *, page: int) -> None:
-    """Made of ordered, the production state and the required-by date of each line; late lines marked."""
+    """Per line made of planned, the percent, the expected finish against the required-by date, late lines
+    marked, the actual cost against the planned; a planner gets a button per line to record what was made."""
+    progress = await uc.production_progress(
+        reply.services.db, viewer_id=reply.person.id, now=reply.services.now(), order_id=card.id
+    )
     today = validation.local_today(reply.services.now(), reply.person.time_zone)
-    progress = order_progress(card.lines, today=today)
-    rows, made, late = list(progress.rows), progress.made, progress.late
 
     def render_page(shown: tuple[Any, ...], number: int, pages: int) -> str:
         return reply.text(
@@ -88,17 +94,43 @@ async def show_progress(reply: Reply, card: OrderCard, *, page: int) -> None:
             page=number,
             pages=pages,
             today=today,
-            made=made,
-            late=late,
+            progress=progress,
+            made=progress.made,
+            late=progress.late,
         )
 
-    text, page, pages = paged(render_page, rows, page=page, most=PROGRESS_PAGE)
+    text, page, pages = paged(render_page, list(progress.rows), page=page, most=PROGRESS_PAGE)
     paging = []
     if page > 0:
         paging.append(detail_button(reply, "page_back", PROGRESS, card.id, page - 1))
     if page < pages - 1:
         paging.append(detail_button(reply, "page_on", PROGRESS, card.id, page + 1))
-    await reply.show(text, with_way_back(reply, card, paging))
+    markup = with_way_back(reply, card, paging)
+    if Role.PLANNER in reply.person.roles and card.stage is Stage.EXECUTION:
+        shown = progress.rows[page * PROGRESS_PAGE : (page + 1) * PROGRESS_PAGE] if pages > 1 else progress.rows
+        markup = InlineKeyboardMarkup([*made_buttons(reply, card, shown), *markup.inline_keyboard])
+    await reply.show(text, markup)
+
+
+def made_buttons(reply: Reply, card: OrderCard, rows: Sequence[LineProgress]) -> list[list[InlineKeyboardButton]]:
+    """«✏️ Made: line N», three to a row, for the lines not made yet (`bot.handlers.mps.made`)."""
+    buttons = [
+        InlineKeyboardButton(
+            mps_label(reply.recipient, "made", position=row.line.position), callback_data=made_data(card, row)
+        )
+        for row in rows
+        if row.line.production_state != ProductionState.DONE and row.planned
+    ]
+    return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+
+
+def mps_label(reader: Recipient, which: str, /, **context: Any) -> str:
+    """A button of the MPS's screens: plain, since Telegram shows button texts as they are."""
+    return render_plain("bot/mps/label.html.j2", lang=reader.lang, which=which, **context)
+
+
+def made_data(card: OrderCard, row: LineProgress) -> str:
+    return pack(Prefix.MPS, MADE, card.id, row.line.position)
 
 
 def with_way_back(reply: Reply, card: OrderCard, paging: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:

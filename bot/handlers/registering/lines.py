@@ -72,7 +72,13 @@ async def item_tapped(reply: Reply, state: NewRequest, tap: Tap) -> None:
 
 async def item_chosen(reply: Reply, state: NewRequest, item_id: int, *, edit: bool) -> None:
     """The item of the line: its options next, or straight to the quantity; an item without a price is refused."""
-    item = await uc.item_offer(reply.services.db, item_id=item_id, on=today(reply), currency=state.currency)
+    item = await uc.item_offer(
+        reply.services.db,
+        item_id=item_id,
+        on=today(reply),
+        currency=state.currency,
+        counterparty_id=state.counterparty_id,
+    )
     if item.price is None:
         raise DomainError(ErrorCode.PRICE_NOT_FOUND, code=item.code, name=item.name, currency=item.currency)
     state.line, state.step = LineDraft(item_id=item.id), Step.OPTION if item.options else Step.QUANTITY
