@@ -66,7 +66,7 @@ async def test_an_approver_sees_the_margin_the_customers_open_orders_and_the_fre
     assert [line.free_stock for line in card.lines] == [Decimal("1.000"), Decimal("0.000")]
     text = render("bot/card.html.j2", lang="ru", card=card, lines=card.lines, page=0, pages=1, note=None)
     assert "Маржа: 7\xa0065,00\xa0₽ (28,1 %)" in text
-    assert "Открытые заказы клиента: 2 на 50\xa0010,00\xa0₽" in text
+    assert "Открытые заказы клиента: 2 на 50\xa0010,00\xa0₽\nПросроченного долга у клиента нет" in text
     assert "на складе свободно: 1\n" in text and "нет на складе" in text
 
 
