@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import bot_bench, echo, mps_bench, notifications_bench  # noqa: F401  (registers its benchmarks; add new modules here, in order)
+from bench import bot_bench, demand_bench, echo, mps_bench, notifications_bench  # noqa: F401  (registers its benchmarks; add new modules here, in order)
 from bench.registry import BENCHMARKS, Figure
 
 RESULTS = Path("bench-results.json")

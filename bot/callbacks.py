@@ -31,6 +31,7 @@ class Prefix(StrEnum):
     INBOX = "i"  # an approver's inbox: i:<what>[:<order> or <the list's key>]
     DELEGATE = "g"  # handing one's approvals over while away: g:<what>[:<person>[:<last day, YYYYMMDD>]]
     DEBTS = "b"  # debts: b:p:<customer> (a promise to pay), b:d:<customer>:<YYYYMMDD> (its day), b:t:<customer> (typed)
+    DEMAND = "a"  # demand: a:w|m|q (this week, month, quarter), a:t (type the days), a:f:<from>:<to> (the file)
     MPS = "m"  # the MPS: m:r (replenish), m:t:<order>:<line> (type what was made), m:p:<filters>:<offset> (the plan)
 
     def pattern(self, *first: str) -> str:

@@ -26,6 +26,7 @@ from bot.handlers import start, text
 from bot.handlers.accounting import debts, pay
 from bot.handlers.card import decisions, details, lines, moves, screen, shipping, terms, views
 from bot.handlers.card.screen import ActionHandler, Move
+from bot.handlers.demand import report as demand
 from bot.handlers.inbox import delegation
 from bot.handlers.inbox import taps as inbox
 from bot.handlers.inbox import view as inbox_view
@@ -73,6 +74,7 @@ FLOWS: dict[str, FlowStep] = {
     made.MADE_FLOW: made.made_typed,
     shipping.TYPED: shipping.shipment_typed,
     debts.PROMISE_FLOW: debts.promise_typed,
+    demand.PERIOD_FLOW: demand.period_typed,
 }
 
 # With no conversation under way, typed text goes to the first of these that takes it.
@@ -112,6 +114,7 @@ def handlers() -> list[BaseHandler[Update, Any, Any]]:
         command("unwatch", watching.unwatch_command),
         command("pay", pay.pay_command),
         command("debts", debts.debts_command, private=True),
+        command("demand", demand.demand_command, private=True),
         tap(Prefix.ORDER, screen.card_taps(CARD_ACTIONS, CARD_MOVES)),
         tap(Prefix.DETAIL, details.detail_tap),
         tap(Prefix.LINES, lines.line_tap),
@@ -146,6 +149,9 @@ def handlers() -> list[BaseHandler[Update, Any, Any]]:
         tap(Prefix.MPS, replenish.replenish_tap, REPLENISH),
         tap(Prefix.MPS, made.made_tap, MADE),
         tap(Prefix.MPS, plan.plan_tap, PLAN),
+        *(tap(Prefix.DEMAND, demand.period_tap, which) for which in demand.NAMED),
+        tap(Prefix.DEMAND, demand.type_tap, demand.TYPE),
+        tap(Prefix.DEMAND, demand.file_tap, demand.FILE),
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
             for_staff(text.typed_texts(FLOWS, TEXT_CLAIMS)),

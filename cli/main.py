@@ -10,7 +10,21 @@ from alembic.util import CommandError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from cli import db_commands, debts, demo, jobs, mps, notifications, orders, people, prices, report, routes, run_commands
+from cli import (
+    db_commands,
+    debts,
+    demo,
+    jobs,
+    mps,
+    notifications,
+    orders,
+    people,
+    prices,
+    reasons,
+    report,
+    routes,
+    run_commands,
+)
 from cli.common import Subparsers, UsageError, lang_of
 from core.errors import DomainError
 from templates import error_message
@@ -26,6 +40,7 @@ MODULES: Sequence[Callable[[Subparsers], None]] = (
     prices.register,
     orders.register,
     people.register,
+    reasons.register,
     report.register,
     routes.register,
     run_commands.register,

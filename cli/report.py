@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
+from cli import demand
 from cli.common import Subparsers, add_lang, data_command, lang_of, local_date
 from core import use_cases as uc
 from core.db import Database
@@ -13,7 +14,7 @@ from templates import render_plain
 
 
 def register(commands: Subparsers) -> None:
-    report = commands.add_parser("report", help="reports: how long approvals take")
+    report = commands.add_parser("report", help="reports: how long approvals take, demand")
     kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     approvals = kinds.add_parser(
         "approvals",
@@ -23,6 +24,7 @@ def register(commands: Subparsers) -> None:
     approvals.add_argument("--to", dest="end", required=True, type=local_date, metavar="DATE", help="last day")
     add_lang(approvals)
     approvals.set_defaults(command=data_command(approval_times))
+    demand.register(kinds)
 
 
 async def approval_times(args: argparse.Namespace, db: Database) -> int:

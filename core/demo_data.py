@@ -38,6 +38,7 @@ from core.models import (
 from core.roles import Role
 from core.settings import Settings
 from core.stages import Stage
+from core.use_cases.cancel_reasons import OTHER, restore_default_reasons
 from core.use_cases.debts import announce_ageing_digests
 from core.use_cases.overdue import OverdueRules, remind_overdue
 from core.validation import inn_check_digit
@@ -375,6 +376,12 @@ ROMASHKA, URALMASH, TVS, SMU, GKB, TERMOEX, AERO, ISP, VENTMARKET, ZARECHYE = (r
 # was shipped all the same, and is the demo's overdue customer.
 PREPAID_SHARE: dict[str, Decimal] = {AERO: Decimal("0.4")}
 OTHER_SUPPLIER = "Клиент выбрал другого поставщика"
+# The catalogue's reason of a demo cancellation (`core.use_cases.cancel_reasons`); the words stay after it.
+DEMO_REASON_CODES = {
+    OTHER_SUPPLIER: "competitor",
+    "Не прошли по цене: у конкурента на 15% дешевле": "price",
+    "Заказчик перенёс закупку на следующий квартал": "postponed",
+}
 AGREED_PRICE_REASON = "Цена согласована с коммерческим директором под объём"
 
 PLANS: tuple[Plan, ...] = (
@@ -731,6 +738,7 @@ async def load_demo_data(
     await _add_customers(db, catalogue, since=date(season.year - 1, 1, 15))
     await _add_items(db, catalogue, prices_from=date(season.year, 1, 1))
     await _add_route_and_terms(db, catalogue)
+    await restore_default_reasons(db)  # a database emptied rather than migrated has lost them
     for plan in PLANS:
         if plan.days_ago < PLANNED_DAYS_AGO and not planned:
             await _plan_and_make(db, catalogue, now=now)  # the orders in execution by then; later ones wait for it
@@ -1048,7 +1056,10 @@ class _Story:
 
     async def cancel_as(self, telegram_id: int, at: datetime) -> OrderCard:
         actor_id = self.catalogue.people[telegram_id]
-        return await uc.cancel(self.db, actor_id=actor_id, order_id=self.order_id, reason=self.plan.reason, now=at)
+        code = DEMO_REASON_CODES.get(self.plan.reason, OTHER)
+        return await uc.cancel(
+            self.db, actor_id=actor_id, order_id=self.order_id, reason=self.plan.reason, reason_code=code, now=at
+        )
 
     async def pay(self, what: str, share: Decimal, at: datetime) -> OrderCard:
         """The accountant records a payment: `share` of what is due now (the prepayment), or of all that is left."""

@@ -119,6 +119,14 @@ class ErrorCode(StrEnum):
     NOTHING_OVERDUE = "nothing_overdue"
     DEBTS_NOT_FOR_ROLE = "debts_not_for_role"
     PROMISE_NOT_FOR_ROLE = "promise_not_for_role"
+    # cancellation reasons and demand analysis
+    CANCEL_REASON_UNKNOWN = "cancel_reason_unknown"
+    CANCEL_REASON_TAKEN = "cancel_reason_taken"
+    CANCEL_REASON_CODE_INVALID = "cancel_reason_code_invalid"
+    CANCEL_REASON_BUILT_IN = "cancel_reason_built_in"
+    DEMAND_NOT_FOR_ROLE = "demand_not_for_role"
+    PERIOD_UNREADABLE = "period_unreadable"
+    PERIOD_TOO_LONG = "period_too_long"
 
 
 class DomainError(Exception):

@@ -154,6 +154,7 @@ async def start_execution(
     """Move an order whose guards hold into execution and hold free stock for its lines (`core.stock`);
     the journal's entry of the move says how much each line holds."""
     reserved = await reserve_for_order(session, order)
+    order.reached_execution = True
     held = {str(line.position): str(reserved.by_line[line.id]) for line in order.lines if reserved.by_line[line.id]}
     details: dict[str, Any] = {"automatic": True} if automatic else {}
     if held:

@@ -18,6 +18,7 @@ from core.models.notifications import JobRun, NoticeStatus, Notification, Watch
 from core.models.orders import Counter, Order, OrderLine, ProductionState
 from core.models.payments import Invoice, Payment, PaymentAllocation, PaymentRow, Shipment, ShipmentLine
 from core.models.people import Draft, Invite, Person, PersonRole
+from core.models.reasons import CancelReason
 
 __all__ = [
     "Activity",
@@ -25,6 +26,7 @@ __all__ = [
     "ApprovalRouteStep",
     "ApprovalVote",
     "Base",
+    "CancelReason",
     "Contract",
     "ContractKind",
     "Counter",

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, Money, Quantity, UTCDateTime
@@ -47,6 +47,10 @@ class Order(Base):
     # another replica): the second one finds the first order instead of making another.
     request_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # The catalogue's reason (`core.models.reasons.CancelReason.code`) the demand analysis counts by.
+    cancel_reason_code: Mapped[str | None] = mapped_column(String(20))
+    # Set when the order enters execution and kept wherever it goes next: demand counts it as ordered.
+    reached_execution: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Which submission the approval steps belong to: a return for rework starts a new round.
     approval_round: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -14,6 +14,7 @@ from core.payment_schedule import make_schedule
 from core.route import close_open_steps
 from core.stages import Stage, Verb, transition_to
 from core.stock import release_for_order
+from core.use_cases.cancel_reasons import OTHER, reason_written
 from core.views import OrderCard, current_steps, order_card
 
 
@@ -62,14 +63,22 @@ async def move_stage(
 
 
 async def cancel(
-    db: Database, *, actor_id: int, order_id: int, reason: str, now: datetime, expected_version: int | None = None
+    db: Database,
+    *,
+    actor_id: int,
+    order_id: int,
+    now: datetime,
+    reason: str = "",
+    reason_code: str = OTHER,
+    expected_version: int | None = None,
 ) -> OrderCard:
-    """Cancel an order, with a reason that feeds the demand analysis.
+    """Cancel an order, with a reason from the catalogue that feeds the demand analysis.
 
     Rules:
     - from `request` or `approval` by its manager or a head of sales;
     - from `execution` only by a head of sales, and only while nothing is shipped; the stock the
       order held is released;
+    - the reason is an active one of the catalogue, or "other" with words (`reason_written`);
     - open approval steps are withdrawn.
     """
     async with db.unit_of_work() as session:
@@ -78,13 +87,13 @@ async def cancel(
         if order.stage == Stage.CANCELLED:
             raise await already_done(session, order, Verb.CANCEL.value)
         ensure_may_make(actor, Verb.CANCEL, order)
-        why = validation.reason(reason)
+        code, why = await reason_written(session, code=reason_code, text=reason)
         await session.refresh(order, ["lines"])
         if any(line.shipped_quantity > 0 for line in order.lines):
             raise DomainError(ErrorCode.SOMETHING_SHIPPED, number=order.number)
         close_open_steps(await current_steps(session, order), now=now)
         released = await release_for_order(session, order) if order.stage == Stage.EXECUTION else None
-        order.cancel_reason = why
+        order.cancel_reason, order.cancel_reason_code = why, code
         change_stage(
             session,
             order,
@@ -92,7 +101,7 @@ async def cancel(
             actor_id=actor.id,
             now=now,
             kind=ActivityKind.CANCELLED,
-            details={"reason": why, **({"released": str(released)} if released else {})},
+            details={"reason": why, "code": code, **({"released": str(released)} if released else {})},
         )
         await session.flush()
         return await order_card(session, order, actor, now=now)

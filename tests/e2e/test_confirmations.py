@@ -64,9 +64,9 @@ async def test_cancelling_an_order_in_execution_asks_first_then_for_the_reason(r
     assert (await order(running_bot, card.id)).stage is Stage.EXECUTION
     await head.tap("Да, отменить")
     assert any("Причина отмены" in (message.text or "") for message in head.bot_messages)
-    await head.tap("Клиент выбрал другого поставщика")
+    await head.tap("Ушли к конкуренту")
     cancelled = await order(running_bot, card.id)
-    assert cancelled.stage is Stage.CANCELLED and cancelled.cancel_reason == "Клиент выбрал другого поставщика"
+    assert cancelled.stage is Stage.CANCELLED and cancelled.cancel_reason == "Ушли к конкуренту"
 
 
 async def test_a_typed_reason_after_the_confirmation_cancels_an_order_in_execution(running_bot: RunningBot) -> None:

@@ -15,13 +15,13 @@ async def test_a_manager_cancels_a_request_with_a_common_reason_in_two_taps(runn
     await manager.tap("Отменить")
     question = manager.last_message
     assert "Причина отмены" in (question.text or "")  # the prompt that opens the keyboard
-    await manager.tap("Клиент выбрал другого поставщика")
+    await manager.tap("Ушли к конкуренту")
     shown = manager.last_message.text or ""
-    assert "Отмена заказа" in shown and "Причина: Клиент выбрал другого поставщика" in shown
+    assert "Отмена заказа" in shown and "Причина: Ушли к конкуренту" in shown
     assert "Причина отмены" not in " ".join(m.text or "" for m in manager.bot_messages)  # the prompt is gone
     cancelled = await order(running_bot, card.id)
-    assert cancelled.stage is Stage.CANCELLED and cancelled.cancel_reason == "Клиент выбрал другого поставщика"
-    assert "Клиент выбрал другого поставщика" in await history_text(running_bot, card.id)
+    assert cancelled.stage is Stage.CANCELLED and cancelled.cancel_reason == "Ушли к конкуренту"
+    assert "Ушли к конкуренту" in await history_text(running_bot, card.id)
 
 
 async def test_an_empty_reason_is_refused_with_what_to_type_and_the_cancel_goes_on(running_bot: RunningBot) -> None:

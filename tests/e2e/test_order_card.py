@@ -273,7 +273,7 @@ async def test_buttons_forged_for_another_managers_order_change_and_show_nothing
     message = manager.last_message
     for data in (
         f"o:{theirs.id}:{theirs.version}:cancel",
-        f"o:{theirs.id}:{theirs.version}:cancel:other_supplier",
+        f"o:{theirs.id}:{theirs.version}:cancel:price",
         f"d:h:{theirs.id}:5",
         f"d:b:{theirs.id}",
     ):

@@ -34,6 +34,7 @@ from sandbox.message_text import compose
 from templates import render
 from templates.rendering import to_plain
 from tests.unit.test_bot_debts import DEBTS_CONTEXTS
+from tests.unit.test_bot_demand import DEMAND_CONTEXTS
 from tests.unit.test_bot_inbox import DELEGATION_CONTEXTS, INBOX_CONTEXTS
 from tests.unit.test_bot_money import money_contexts
 from tests.unit.test_bot_mps import MPS_CONTEXTS
@@ -292,7 +293,6 @@ CONTEXTS: dict[str, Contexts] = {
     "bot/details/placeholder.html.j2": [
         {"which": which} for which in ("cancel", "reject", "return", "contract", "note", "close")
     ],
-    "bot/details/quick_reason.html.j2": [{"which": which} for which in ("other_supplier", "price", "dates")],
     "bot/details/reason_prompt.html.j2": [
         {"number": CARD.number, "action": action} for action in ("cancel", "reject", "return", "note", "close")
     ],
@@ -311,6 +311,7 @@ CONTEXTS.update(MPS_CONTEXTS)
 CONTEXTS.update(money_contexts(CARD))
 CONTEXTS.update(DELEGATION_CONTEXTS)
 CONTEXTS.update(DEBTS_CONTEXTS)
+CONTEXTS.update(DEMAND_CONTEXTS)
 
 
 def bot_templates() -> Iterator[str]:
@@ -384,10 +385,8 @@ def test_a_long_history_pages_back_through_every_entry_once(lang: str) -> None:
     assert sum(1 for context in pages if context["end"] - context["start"] == HISTORY_PAGE) >= 1
 
 
-def test_placeholders_and_quick_reasons_fit_their_places() -> None:
+def test_placeholders_fit_their_places() -> None:
     for lang in LANGUAGES:
         for which in ("cancel", "reject", "return", "contract", "note"):
             placeholder = to_plain(rendered("bot/details/placeholder.html.j2", lang, {"which": which}))
             assert 0 < len(placeholder) <= PLACEHOLDER_LIMIT, (lang, which)
-        for which in ("other_supplier", "price", "dates"):
-            assert len(to_plain(rendered("bot/details/quick_reason.html.j2", lang, {"which": which}))) <= 60

@@ -208,6 +208,13 @@ SAMPLES: dict[ErrorCode, dict[str, Any]] = {
     ErrorCode.NOTHING_OVERDUE: {"counterparty": "ООО «Ромашка»"},
     ErrorCode.DEBTS_NOT_FOR_ROLE: {},
     ErrorCode.PROMISE_NOT_FOR_ROLE: {},
+    ErrorCode.CANCEL_REASON_UNKNOWN: {"code": "weather", "known": "price, lead_time, competitor, other"},
+    ErrorCode.CANCEL_REASON_TAKEN: {"code": "price"},
+    ErrorCode.CANCEL_REASON_CODE_INVALID: {"code": "цена"},
+    ErrorCode.CANCEL_REASON_BUILT_IN: {"code": "other"},
+    ErrorCode.DEMAND_NOT_FOR_ROLE: {},
+    ErrorCode.PERIOD_UNREADABLE: {"value": "ноябрь"},
+    ErrorCode.PERIOD_TOO_LONG: {"start": "2020-01-01", "end": "2026-12-31", "days": 1098},
 }
 
 # Messages that name none of their params: the person needs no value to know what to do.
@@ -232,6 +239,7 @@ SILENT = frozenset(
         ErrorCode.WAREHOUSE_MISSING,
         ErrorCode.DEBTS_NOT_FOR_ROLE,
         ErrorCode.PROMISE_NOT_FOR_ROLE,
+        ErrorCode.DEMAND_NOT_FOR_ROLE,
     }
 )
 

@@ -1,6 +1,7 @@
 """Decisions that need words: cancelling an order, rejecting it, returning it for rework.
 
-The tap asks why (common reasons for a cancel are buttons; any reason can be typed), and the
+The tap asks why (a cancel offers the catalogue's reasons as buttons, `core.use_cases.cancel_reasons`;
+one that asks for words, «Другое», opens the keyboard again; any reason can be typed, as "other"), and the
 decision is made against the version of the card the person tapped: if the order changed
 meanwhile, nothing is decided and the card, refreshed, says what changed.
 """
@@ -11,7 +12,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from bot.callbacks import Tap
-from bot.drafts import FLOW, end_flow, put_section
+from bot.drafts import FLOW, end_flow, flow, put_section
 from bot.handlers.card.moves import CONFIRMED, confirm_first, needs_confirmation
 from bot.handlers.card.prompts import ask, back_button, column, drop_message, leave_flow, send_prompt
 from bot.handlers.card.screen import act_and_show, order_button, show_card, show_fresh
@@ -20,11 +21,11 @@ from core import use_cases as uc
 from core.errors import DomainError, ErrorCode
 from core.models import Decision
 from core.policy import Action
+from core.use_cases.cancel_reasons import OTHER, cancel_reasons
 from core.views import OrderCard
 from templates import error_message, render_plain
 
 REASON = "reason"
-QUICK_REASONS = ("other_supplier", "price", "dates")  # offered for a cancel
 VOTES = {Action.REJECT: Decision.REJECT, Action.RETURN: Decision.RETURN}
 TYPED = (Action.CANCEL, Action.NOTE, Action.CLOSE)
 CLEAR_NOTE = frozenset({"-", "—", "–"})  # the other typed answers of this flow, besides the votes
@@ -38,7 +39,7 @@ async def note(reply: Reply, card: OrderCard, action: str, _tap: Tap) -> None:
 
 
 async def decide(reply: Reply, card: OrderCard, action: str, tap: Tap) -> None:
-    """Ask why (a cancel from execution first asks whether to cancel at all); a common reason's button decides."""
+    """Ask why (a cancel from execution first asks whether to cancel at all); a reason's button decides."""
     args = tap.args
     confirmed = args[:1] == (CONFIRMED,)
     if needs_confirmation(card, action) and not confirmed:
@@ -48,21 +49,36 @@ async def decide(reply: Reply, card: OrderCard, action: str, tap: Tap) -> None:
     if not args:
         await ask_reason(reply, card, action, confirmed=confirmed)
         return
-    if action != Action.CANCEL or args[0] not in QUICK_REASONS:
+    if action != Action.CANCEL:
         await reply.answer(reply.text("bot/button_unknown.html.j2"), alert=True)
         return
-    reason = quick_reason(reply, args[0])
-    await act_and_show(reply, card, decision(reply, card.id, action, reason, version=card.version), action)
+    code = args[0]
+    if code in {reason.code for reason in await cancel_reasons(reply.services.db) if reason.needs_text}:
+        await ask_words(reply, card, code, confirmed=confirmed)
+        return
+    await act_and_show(reply, card, decision(reply, card.id, action, "", version=card.version, code=code), action)
     await leave_flow(reply, card.id, REASON)
 
 
-async def ask_reason(reply: Reply, card: OrderCard, action: str, *, confirmed: bool = False) -> None:
-    """The question in place of the card, with the common reasons of a cancel, and the keyboard open."""
-    offered = QUICK_REASONS if action == Action.CANCEL else ()
+async def ask_words(reply: Reply, card: OrderCard, code: str, *, confirmed: bool) -> None:
+    """A reason that asks for words («Другое»): the keyboard opens again, and the words typed go with it."""
+    state = await flow(reply)
+    if state.get("kind") != REASON or state.get("order_id") != card.id:  # the question was left since
+        await ask_reason(reply, card, Action.CANCEL, confirmed=confirmed, code=code)
+        return
+    await reply.answer()
+    await drop_message(reply, state.get("prompt_id"))
+    prompt = reply.text("bot/details/reason_prompt.html.j2", number=card.number, action=Action.CANCEL)
+    placeholder = render_plain("bot/details/placeholder.html.j2", lang=reply.lang, which=Action.CANCEL)
+    sent = await send_prompt(reply, prompt, placeholder)
+    await put_section(reply, FLOW, {**state, "prompt_id": sent.message_id, "code": code})
+
+
+async def ask_reason(reply: Reply, card: OrderCard, action: str, *, confirmed: bool = False, code: str = OTHER) -> None:
+    """The question in place of the card, with the catalogue's reasons of a cancel, and the keyboard open."""
+    offered = await cancel_reasons(reply.services.db) if action == Action.CANCEL else ()
     said = (CONFIRMED,) if confirmed else ()  # a reason's button keeps the confirmation given before it
-    quick = [
-        order_button(reply.recipient, card, action, *said, which, label=quick_reason(reply, which)) for which in offered
-    ]
+    quick = [order_button(reply.recipient, card, action, *said, reason.code, label=reason.name) for reason in offered]
     await ask(
         reply,
         REASON,
@@ -73,6 +89,7 @@ async def ask_reason(reply: Reply, card: OrderCard, action: str, *, confirmed: b
         placeholder=render_plain("bot/details/placeholder.html.j2", lang=reply.lang, which=action),
         action=action,
         number=card.number,
+        code=code,
     )
 
 
@@ -84,7 +101,7 @@ async def reason_typed(reply: Reply, text: str, state: dict[str, Any]) -> None:
         await reply.send(reply.text("bot/not_understood.html.j2"))
         return
     try:
-        updated = await decision(reply, order_id, action, text, version=version)
+        updated = await decision(reply, order_id, action, text, version=version, code=str(state.get("code") or OTHER))
     except DomainError as refusal:
         if refusal.code in RETYPE:
             await ask_again(reply, state, refusal)
@@ -109,8 +126,10 @@ async def ask_again(reply: Reply, state: dict[str, Any], refusal: DomainError) -
     await put_section(reply, FLOW, {**state, "prompt_id": sent.message_id})
 
 
-def decision(reply: Reply, order_id: int, action: str, reason: str, *, version: int) -> Awaitable[OrderCard]:
-    """The core's verb for the decision: a cancel, or an approver's vote."""
+def decision(
+    reply: Reply, order_id: int, action: str, reason: str, *, version: int, code: str = OTHER
+) -> Awaitable[OrderCard]:
+    """The core's verb for the decision: a cancel (for the catalogue's reason `code`), or an approver's vote."""
     db, now = reply.services.db, reply.services.now()
     if action == Action.NOTE:
         cleared = reason.strip() in CLEAR_NOTE  # Telegram sends no empty message: a dash says "nothing"
@@ -128,7 +147,13 @@ def decision(reply: Reply, order_id: int, action: str, reason: str, *, version: 
         )
     if action == Action.CANCEL:
         return uc.cancel(
-            db, actor_id=reply.person.id, order_id=order_id, reason=reason, now=now, expected_version=version
+            db,
+            actor_id=reply.person.id,
+            order_id=order_id,
+            reason=reason,
+            reason_code=code,
+            now=now,
+            expected_version=version,
         )
     return uc.vote(
         db,
@@ -139,8 +164,3 @@ def decision(reply: Reply, order_id: int, action: str, reason: str, *, version: 
         now=now,
         expected_version=version,
     )
-
-
-def quick_reason(reply: Reply, which: str) -> str:
-    """A common reason, as its button reads and as it is written down."""
-    return render_plain("bot/details/quick_reason.html.j2", lang=reply.lang, which=which)

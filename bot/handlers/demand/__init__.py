@@ -1,0 +1,1 @@
+"""/demand: what customers asked for, what became orders, and why the rest did not."""
