@@ -84,6 +84,7 @@ class ErrorCode(StrEnum):
     DELEGATION_TO_SELF = "delegation_to_self"
     DELEGATE_SEES_OWN_ONLY = "delegate_sees_own_only"
     DELEGATE_AWAY = "delegate_away"
+    DELEGATE_IS_ARRANGER = "delegate_is_arranger"
     # production (the MPS)
     PLANNER_ONLY = "planner_only"
     LINE_NOT_PLANNED = "line_not_planned"

@@ -49,10 +49,16 @@ class Reserved:
 
 
 async def locked_balances(session: AsyncSession, item_ids: Iterable[int]) -> list[StockBalance]:
-    """The items' balances, locked until commit (on PostgreSQL), in the one fixed order."""
+    """The items' balances, locked until commit (on PostgreSQL), in the one fixed order.
+
+    The rows are read afresh (what committed while we waited for the lock), so the session's own
+    changes are flushed first: sessions do not autoflush, and reloading a balance changed in memory
+    would silently undo the change.
+    """
     ids = sorted(set(item_ids))
     if not ids:
         return []
+    await session.flush()
     query = (
         select(StockBalance)
         .where(StockBalance.item_id.in_(ids))

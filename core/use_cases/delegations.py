@@ -69,8 +69,8 @@ async def delegate_approvals(
 
     Rules:
     - the approver is on the staff and holds a role that approves; someone else may arrange it
-      for them (`by_id`) only as an administrator or a head of sales; the command line arranges it
-      as the operator (`by_id` None);
+      for them (`by_id`) only as an administrator or a head of sales, and never naming themselves
+      the delegate; the command line arranges it as the operator (`by_id` None);
     - the delegate is someone else on the staff who sees every order (a manager sees only their
       own, so cannot decide others'), and is not away themselves then: approvals are not handed on;
     - `until` is a day from today (the approver's local date) to a year ahead; the delegation
@@ -86,6 +86,9 @@ async def delegate_approvals(
         delegate = await _person(session, delegate_id)
         if delegate.id == principal.id:
             raise DomainError(ErrorCode.DELEGATION_TO_SELF)
+        if by is not None and by.id != principal.id and delegate.id == by.id:
+            # Arranging someone's absence must not hand their authority to oneself.
+            raise Forbidden(ErrorCode.DELEGATE_IS_ARRANGER, name=principal.full_name)
         if not delegate.has_role(*SEES_ALL):
             raise DomainError(ErrorCode.DELEGATE_SEES_OWN_ONLY, name=delegate.full_name)
         today = validation.local_today(now, principal.time_zone)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from core.models.base import summed
 from core.money import round_money
 from core.payment_schedule import date_rows, fully_paid, make_schedule
 from core.stages import Stage, Verb
-from core.stock import consume_reserved, locked_balances, reserved_by_line
+from core.stock import ZERO, consume_reserved, locked_balances, reserved_by_line
 from core.views import OrderCard, order_card
 
 
@@ -103,8 +103,10 @@ async def ship(
     - never more than is left of a line (ordered less shipped), nor more than may leave now: the stock
       held for the line, what was made for it (its MPS entries) and not shipped yet, and the item's free
       stock; both refusals say the numbers;
+    - the item's free stock is read with its balances locked (`core.stock`), so two shipments at once
+      never both count the same free unit, and lines of one item share it in the order of the lines;
     - a line ships first from its reserved stock, then from production, then from free stock; what
-      leaves from stock is taken off the warehouses' balances (`core.stock`);
+      leaves from stock is taken off the warehouses' balances, and when they fall short nothing ships;
     - when every line is fully shipped the order is «Отгружен», its shipment-based payment rows fall due
       from today, and an order already paid in full closes by itself.
     """
@@ -115,14 +117,15 @@ async def ship(
         await session.refresh(order, ["lines"])
         today = validation.local_today(now, actor.time_zone)
         asked = _asked(order, quantities)
+        # Locked before the free stock is read: a shipment running at once waits, then sees what it took.
+        balances = await locked_balances(session, (line.item_id for line in order.lines))
         lines = {line.line_id: line for line in await shippable(session, order)}
-        for line_id, quantity in asked.items():
-            _check(order, lines[line_id], quantity)
+        _check(order, lines, asked)
         shipment = Shipment(order_id=order.id, shipped_on=today, amount=Decimal(0), created_at=now, actor_id=actor.id)
         by_id = {line.id: line for line in order.lines}
         for line_id, quantity in asked.items():
             line = by_id[line_id]
-            from_stock = await _take_from_stock(session, line, quantity, produced=lines[line_id].produced)
+            from_stock = await _take_from_stock(session, order, line, lines[line_id], quantity, balances=balances)
             shipment.lines.append(ShipmentLine(line_id=line_id, quantity=quantity, from_stock=from_stock))
             shipment.amount += round_money(quantity * line.price)
             line.shipped_quantity += quantity
@@ -232,7 +235,8 @@ async def shippable(session: AsyncSession, order: Order) -> tuple[ShippableLine,
 
 
 def _asked(order: Order, quantities: Mapping[int, Decimal | int | str]) -> dict[int, Decimal]:
-    """The quantities asked for, read and checked as quantities of their items; zeros dropped."""
+    """The quantities asked for, read and checked as quantities of their items; zeros dropped; in the
+    order of the lines."""
     by_id = {line.id: line for line in order.lines}
     asked: dict[int, Decimal] = {}
     for line_id, value in quantities.items():
@@ -244,10 +248,19 @@ def _asked(order: Order, quantities: Mapping[int, Decimal | int | str]) -> dict[
         asked[line_id] = validation.quantity(value, whole=line.item.whole_units, unit=line.item.unit)
     if not asked:
         raise DomainError(ErrorCode.NOTHING_TO_SHIP, number=order.number)
-    return asked
+    return dict(sorted(asked.items(), key=lambda asked_line: by_id[asked_line[0]].position))
 
 
-def _check(order: Order, line: ShippableLine, quantity: Decimal) -> None:
+def _check(order: Order, lines: Mapping[int, ShippableLine], asked: Mapping[int, Decimal]) -> None:
+    """Each quantity against its line; lines of one item share its free stock, the earlier line first."""
+    free = {line.item_code: line.free_stock for line in lines.values()}
+    for line_id, quantity in asked.items():
+        line = replace(lines[line_id], free_stock=free[lines[line_id].item_code])
+        _check_line(order, line, quantity)
+        free[line.item_code] -= max(quantity - line.reserved - line.produced, ZERO)
+
+
+def _check_line(order: Order, line: ShippableLine, quantity: Decimal) -> None:
     if quantity > line.left:
         raise DomainError(
             ErrorCode.SHIPPED_OVER_ORDERED,
@@ -260,26 +273,45 @@ def _check(order: Order, line: ShippableLine, quantity: Decimal) -> None:
             left=str(line.left),
         )
     if quantity > line.available:
-        raise DomainError(
-            ErrorCode.SHIPPED_OVER_AVAILABLE,
-            number=order.number,
-            line=line.position,
-            item=line.item_code,
-            value=str(quantity),
-            produced=str(line.produced),
-            stock=str(line.in_stock),
-            available=str(line.available),
-        )
+        raise _over_available(order, line, quantity)
 
 
-async def _take_from_stock(session: AsyncSession, line: OrderLine, quantity: Decimal, *, produced: Decimal) -> Decimal:
+def _over_available(order: Order, line: ShippableLine, quantity: Decimal) -> DomainError:
+    return DomainError(
+        ErrorCode.SHIPPED_OVER_AVAILABLE,
+        number=order.number,
+        line=line.position,
+        item=line.item_code,
+        value=str(quantity),
+        produced=str(line.produced),
+        stock=str(line.in_stock),
+        available=str(line.available),
+    )
+
+
+async def _take_from_stock(
+    session: AsyncSession,
+    order: Order,
+    line: OrderLine,
+    shippable_line: ShippableLine,
+    quantity: Decimal,
+    *,
+    balances: Sequence[StockBalance],
+) -> Decimal:
     """Ship `quantity` of the line: its reserved stock first, then what was produced, then free stock
-    (warehouses in the order of their names); how much came out of stock."""
+    (the locked `balances`, warehouses in the order of their names); how much came out of stock.
+
+    Refuses, and so ships nothing, when the warehouses hold less free stock than the rest needs.
+    """
     reserved = await consume_reserved(session, line, quantity)
-    from_free = max(quantity - reserved - produced, Decimal(0))
+    from_free = max(quantity - reserved - shippable_line.produced, ZERO)
     left = from_free
-    for balance in await locked_balances(session, [line.item_id]):
-        take = min(left, max(balance.on_hand - balance.reserved, Decimal(0)))
+    for balance in (b for b in balances if b.item_id == line.item_id):
+        take = min(left, max(balance.on_hand - balance.reserved, ZERO))
         balance.on_hand -= take
         left -= take
+    if left > 0:
+        found = replace(shippable_line, reserved=reserved, free_stock=from_free - left)
+        raise _over_available(order, found, quantity)
+    await session.flush()
     return reserved + from_free

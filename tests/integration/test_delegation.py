@@ -180,6 +180,8 @@ async def test_a_new_delegation_replaces_the_current_one(db: Database) -> None:
         ("finance", "approver", date(2026, 11, 29), "finance", ErrorCode.DATE_IN_PAST),
         ("finance", "approver", date(2028, 1, 1), "finance", ErrorCode.DATE_TOO_FAR),
         ("finance", "approver", UNTIL, "manager", ErrorCode.NOT_ALLOWED),
+        ("finance", "admin", UNTIL, "admin", ErrorCode.DELEGATE_IS_ARRANGER),  # no authority handed to oneself
+        ("finance", "head_only", UNTIL, "head_only", ErrorCode.DELEGATE_IS_ARRANGER),
     ],
 )
 async def test_a_delegation_that_cannot_be_is_refused_with_the_reason(

@@ -77,6 +77,7 @@ SAMPLES: dict[ErrorCode, dict[str, Any]] = {
     ErrorCode.DELEGATION_TO_SELF: {},
     ErrorCode.DELEGATE_SEES_OWN_ONLY: {"name": "Иванова Анна"},
     ErrorCode.DELEGATE_AWAY: {"name": "Волков Андрей", "until": "2026-12-15"},
+    ErrorCode.DELEGATE_IS_ARRANGER: {"name": "Фёдоров Михаил"},
     ErrorCode.NOTHING_TO_VOTE: {"number": "ЗС-000012"},
     ErrorCode.OWN_ORDER_APPROVAL: {"number": "ЗС-000012"},
     ErrorCode.APPROVAL_LIMIT_INVALID: {"value": "полмиллиона"},
