@@ -2,7 +2,8 @@
 
 Rules, written once:
 - a receivable is what is left to pay of a schedule row that has a due date (a row waiting for its basis,
-  such as a shipment not made yet, is owed to nobody yet), on an order with a schedule that was not cancelled;
+  such as a shipment not made yet, is owed to nobody yet), on an order with a schedule that was not cancelled
+  (`owed_orders`: an order cancelled from execution keeps its rows, and stays cancelled once archived);
 - it ages by its days overdue (`core.overdue.AgeBucket`): not yet due (due today or later), 0–30, 31–60,
   61–90 and over 90 days past its due date; the buckets are bounds on the due date, so both databases
   compare dates and nothing is computed row by row in Python.
@@ -16,17 +17,37 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.models import Counterparty, Order, PaymentRow
+from core.journal import ActivityKind
+from core.models import Activity, Counterparty, Order, PaymentRow
 from core.models.base import summed
 from core.overdue import AgeBucket
 from core.stages import Stage
 
-# Orders whose schedule rows are owed: made on entering execution, owed whatever happens next but a cancel.
+# Orders whose schedule rows are owed: made on entering execution, owed whatever happens next but a cancel
+# (an archived order may have been closed or cancelled: `owed_orders` tells them apart).
 OWED_STAGES = (Stage.EXECUTION, Stage.SHIPPED, Stage.CLOSED, Stage.ARCHIVED)
 ZERO = Decimal(0)
+
+
+def owed_orders() -> tuple[ColumnElement[bool], ...]:
+    """The conditions on an order whose schedule rows are owed: it entered execution and was never cancelled.
+
+    A cancel writes the order's reason; and an archived order that was cancelled is known by its history
+    too, the archive's journal entry being written under the stage it left (`core.lifecycle.change_stage`).
+    """
+    archived_when_cancelled = exists().where(
+        Activity.order_id == Order.id,
+        Activity.kind == ActivityKind.ARCHIVED.value,
+        Activity.stage == Stage.CANCELLED.value,
+    )
+    return (
+        Order.stage.in_([stage.value for stage in OWED_STAGES]),
+        Order.cancel_reason.is_(None),
+        ~archived_when_cancelled,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +112,7 @@ def ageing_query(today: date, *, responsible_id: int | None = None) -> Select[*t
         .where(
             PaymentRow.due_date.is_not(None),
             PaymentRow.paid_amount < PaymentRow.amount,
-            Order.stage.in_([stage.value for stage in OWED_STAGES]),
+            *owed_orders(),
         )
         .group_by(Order.counterparty_id, Counterparty.name, Order.currency)
         .order_by(Counterparty.name, Order.currency)
@@ -129,6 +150,6 @@ def overdue_query(counterparty_id: int, *, today: date, currency: str) -> Select
             Order.currency == currency,
             PaymentRow.due_date < today,
             PaymentRow.paid_amount < PaymentRow.amount,
-            Order.stage.in_([stage.value for stage in OWED_STAGES]),
+            *owed_orders(),
         )
     )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
 from core.access import acting_person, already_done, ensure_may, ensure_may_make, order_for_change, wrong_stage
@@ -10,11 +14,13 @@ from core.db import Database
 from core.errors import DomainError, ErrorCode
 from core.journal import ActivityKind
 from core.lifecycle import change_stage, check_contract, execution_blockers, lock_contract, start_execution
-from core.payment_schedule import make_schedule
+from core.models import Order
+from core.payment_schedule import make_schedule, take_back_payments
 from core.route import close_open_steps
 from core.stages import Stage, Verb, transition_to
 from core.stock import release_for_order
 from core.use_cases.cancel_reasons import OTHER, reason_written
+from core.use_cases.payments import pay_other_orders
 from core.views import OrderCard, current_steps, order_card
 
 
@@ -77,7 +83,10 @@ async def cancel(
     Rules:
     - from `request` or `approval` by its manager or a head of sales;
     - from `execution` only by a head of sales, and only while nothing is shipped; the stock the
-      order held is released;
+      order held is released, and what was paid of its schedule is given back: the money is the
+      customer's credit again, and first pays their due rows on other orders as a payment's money left
+      over does (`core.use_cases.payments.pay_other_orders`); the journal's entry of the cancel says how
+      much came back and where it went;
     - the reason is an active one of the catalogue, or "other" with words (`reason_written`);
     - open approval steps are withdrawn.
     """
@@ -88,23 +97,44 @@ async def cancel(
             raise await already_done(session, order, Verb.CANCEL.value)
         ensure_may_make(actor, Verb.CANCEL, order)
         code, why = await reason_written(session, code=reason_code, text=reason)
+        today = validation.local_today(now, actor.time_zone)
         await session.refresh(order, ["lines"])
         if any(line.shipped_quantity > 0 for line in order.lines):
             raise DomainError(ErrorCode.SOMETHING_SHIPPED, number=order.number)
         close_open_steps(await current_steps(session, order), now=now)
         released = await release_for_order(session, order) if order.stage == Stage.EXECUTION else None
+        details: dict[str, Any] = {"reason": why, "code": code, **({"released": str(released)} if released else {})}
+        if order.stage == Stage.EXECUTION:
+            details.update(await _give_back_payments(session, order, actor_id=actor.id, now=now, today=today))
         order.cancel_reason, order.cancel_reason_code = why, code
         change_stage(
-            session,
-            order,
-            Verb.CANCEL,
-            actor_id=actor.id,
-            now=now,
-            kind=ActivityKind.CANCELLED,
-            details={"reason": why, "code": code, **({"released": str(released)} if released else {})},
+            session, order, Verb.CANCEL, actor_id=actor.id, now=now, kind=ActivityKind.CANCELLED, details=details
         )
         await session.flush()
         return await order_card(session, order, actor, now=now)
+
+
+async def _give_back_payments(
+    session: AsyncSession, order: Order, *, actor_id: int, now: datetime, today: date
+) -> dict[str, Any]:
+    """The cancelled order's payments given back as credit, which then pays the customer's other due rows;
+    what the cancel's journal entry says of it (nothing when nothing was paid)."""
+    payments = await take_back_payments(session, order.id)
+    if not payments:
+        return {}
+    returned = sum((payment.unallocated for payment in payments), Decimal(0))
+    elsewhere = await pay_other_orders(
+        session, payments, counterparty_id=order.counterparty_id, currency=order.currency,
+        except_order_id=order.id, actor_id=actor_id, now=now, today=today,
+    )  # fmt: skip
+    said: dict[str, Any] = {
+        "returned": str(returned),
+        "payments": [payment.id for payment in payments],
+        "credit": str(sum((payment.unallocated for payment in payments), Decimal(0))),
+    }
+    if elsewhere:
+        said["other_orders"] = {number: str(part) for number, part in elsewhere}
+    return said
 
 
 async def archive(

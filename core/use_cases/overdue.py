@@ -27,7 +27,7 @@ from core.overdue import (
     step_reached,
 )
 from core.parsing import parse_date
-from core.receivables import OWED_STAGES
+from core.receivables import owed_orders
 from core.roles import Role
 from core.working_time import WorkingCalendar
 
@@ -72,10 +72,12 @@ async def remind_overdue(db: Database, *, now: datetime, rules: OverdueRules) ->
     Rules:
     - only in working hours of a working day (`core.working_time`): outside them nothing is told, and what
       fell due is told at the next working moment;
-    - a row is overdue once past its due date and not fully paid, on an order with a schedule that is not
-      cancelled; a row whose promised date has not passed is left alone (`core.overdue`);
-    - one message per customer, listing every overdue row of theirs not deferred by a promise (order,
-      amount due, days overdue), sent when any of its rows reaches a step of the cadence it was not told of;
+    - a row is overdue once past its due date and not fully paid, on an order with a schedule that was never
+      cancelled (`core.receivables.owed_orders`, archived or not); a row whose promised date has not passed
+      is left alone (`core.overdue`);
+    - one message per customer and currency, listing every overdue row of theirs in it not deferred by a
+      promise (order, amount due, days overdue) and their total, sent when any of its rows reaches a step of
+      the cadence it was not told of;
       the managers responsible for its orders hear it, and when a row reaches the escalation day the heads
       of sales and the accountants too;
     - which step each row was told of is read back from the outbox, so the job running every minute tells
@@ -89,9 +91,9 @@ async def remind_overdue(db: Database, *, now: datetime, rules: OverdueRules) ->
         if not found:
             return OverdueResult(reminded=0, escalated=0)
         told = await _told(session, since=min(anchor(r.row.due_date or today, r.row.promised_date) for r in found))
-        by_customer: dict[int, list[_Row]] = {}
-        for row in found:
-            by_customer.setdefault(row.counterparty_id, []).append(row)
+        by_customer: dict[tuple[int, str], list[_Row]] = {}
+        for row in found:  # amounts in different currencies never add up: a message for each
+            by_customer.setdefault((row.counterparty_id, row.currency), []).append(row)
         reminded = escalated = 0
         for rows in by_customer.values():
             steps = {r.row.id: _step(r.row, today, rules.cadence) for r in rows}
@@ -171,7 +173,7 @@ async def overdue_rows(
         .where(
             PaymentRow.due_date < today,
             PaymentRow.paid_amount < PaymentRow.amount,
-            Order.stage.in_([stage.value for stage in OWED_STAGES]),
+            *owed_orders(),
         )
         .order_by(Order.counterparty_id, PaymentRow.due_date, Order.id, PaymentRow.position)
     )

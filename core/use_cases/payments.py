@@ -29,7 +29,9 @@ from core.payment_schedule import (
     fully_paid,
     make_schedule,
     outstanding,
+    pay_due_rows,
     payment_state,
+    schedule_of,
 )
 from core.payments_csv import parse_payments_csv, payment_amount, payment_date
 from core.progress_csv import RowError
@@ -58,6 +60,8 @@ class PaymentRecorded:
     paid_on: date
     currency: str
     closed: bool
+    # What the money left over paid of the customer's other orders: (number, amount), oldest due first.
+    elsewhere: tuple[tuple[str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +112,11 @@ async def record_payment(
     - the amount is positive and exact to the kopeck; the date is not in the future (a day and month
       alone mean the latest such day);
     - the order has a payment schedule: it is in execution, shipped or closed;
-    - the payment pays the order's unpaid rows oldest first; what is left over is the customer's credit,
-      which pays their next order's rows as soon as that order's schedule is made;
-    - a shipped order paid in full closes by itself.
+    - the payment pays the order's unpaid rows oldest first; what is left over pays the customer's dated
+      unpaid rows on their other orders in the order's currency, oldest due first (each such order
+      journals it); what is left then is the customer's credit, which pays their next order's rows as soon
+      as that order's schedule is made;
+    - a shipped order paid in full closes by itself (the others paid as well).
     """
     async with db.unit_of_work() as session:
         actor = await _accountant(session, actor_id)
@@ -271,14 +277,21 @@ async def _record(
     for row, part in allocate(money, rows):
         session.add(PaymentAllocation(payment_id=payment.id, row_id=row.id, amount=part, created_at=now))
         payment.unallocated -= part
+    allocated = money - payment.unallocated
+    elsewhere = await pay_other_orders(
+        session, [payment], counterparty_id=order.counterparty_id, currency=order.currency,
+        except_order_id=order.id, actor_id=actor.id, now=now, today=today,
+    )  # fmt: skip
     left = outstanding(rows)
     state = payment_state(rows, today=today)
-    details = {
+    details: dict[str, object] = {
         "payment": payment.id,
         "amount": str(money),
         "paid_on": day.isoformat(),
         "credit": str(payment.unallocated),
     }
+    if elsewhere:
+        details["other_orders"] = {number: str(part) for number, part in elsewhere}
     record(session, order, kind=ActivityKind.PAYMENT_RECORDED, actor_id=actor.id, now=now, details=details)
     fact = PaymentReceived(
         payment_id=payment.id,
@@ -297,11 +310,59 @@ async def _record(
         payment_id=payment.id,
         number=order.number,
         amount=money,
-        allocated=money - payment.unallocated,
+        allocated=allocated,
         credit=payment.unallocated,
         outstanding=left,
         state=state,
         paid_on=day,
         currency=order.currency,
         closed=closed,
+        elsewhere=elsewhere,
     )
+
+
+async def pay_other_orders(
+    session: AsyncSession,
+    payments: Sequence[Payment],
+    *,
+    counterparty_id: int,
+    currency: str,
+    except_order_id: int,
+    actor_id: int | None,
+    now: datetime,
+    today: date,
+) -> tuple[tuple[str, Decimal], ...]:
+    """Let the money left on `payments` pay the customer's due rows on their other orders in `currency`
+    (`core.payment_schedule.pay_due_rows`); each order paid journals and tells it, and closes by itself when
+    shipped and now paid in full. What each got, by number, oldest due first."""
+    got = await pay_due_rows(
+        session, payments, counterparty_id=counterparty_id, currency=currency, now=now, except_order_id=except_order_id
+    )
+    if not got:
+        return ()
+    orders = {
+        order.id: order
+        for order in await session.scalars(
+            select(Order).where(Order.id.in_(got)).order_by(Order.id).with_for_update(of=Order)
+        )
+    }
+    paid_on = max(payment.paid_on for payment in payments)
+    source = [payment.id for payment in payments]
+    for order_id, part in got.items():
+        order = orders[order_id]
+        rows = await schedule_of(session, order.id)
+        state = payment_state(rows, today=today)
+        details = {"payments": source, "amount": str(part), "paid_on": paid_on.isoformat(), "from_credit": True}
+        record(session, order, kind=ActivityKind.PAYMENT_RECORDED, actor_id=actor_id, now=now, details=details)
+        fact = PaymentReceived(
+            payment_id=source[0],
+            amount=part,
+            outstanding=outstanding(rows),
+            state=state.value if state is not None else "",
+            paid_on=paid_on.isoformat(),
+            currency=currency,
+            responsible_id=order.responsible_id,
+        )
+        announce(session, fact, order=order, actor_id=actor_id, now=now)
+        close_if_settled(session, order, fully_paid(rows), actor_id=actor_id, now=now)
+    return tuple((orders[order_id].number, part) for order_id, part in got.items())
