@@ -23,7 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.callbacks import MADE, PLAN, REPLENISH, Prefix
 from bot.handlers import start, text
-from bot.handlers.accounting import debts, pay
+from bot.handlers.accounting import debts, invoice, pay
 from bot.handlers.card import decisions, details, lines, moves, screen, shipping, terms, views
 from bot.handlers.card.screen import ActionHandler, Move
 from bot.handlers.demand import report as demand
@@ -113,6 +113,7 @@ def handlers() -> list[BaseHandler[Update, Any, Any]]:
         command("mps_chart", chart.mps_chart_command, private=True),
         command("unwatch", watching.unwatch_command),
         command("pay", pay.pay_command),
+        command("invoice", invoice.invoice_command),
         command("debts", debts.debts_command, private=True),
         command("demand", demand.demand_command, private=True),
         tap(Prefix.ORDER, screen.card_taps(CARD_ACTIONS, CARD_MOVES)),

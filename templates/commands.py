@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("made", N_("Record what was made of a line"), frozenset({Role.PLANNER})),
     ("mps_chart", N_("The MPS digest and its chart now"), frozenset({Role.PLANNER})),
     ("pay", N_("Record a customer's payment"), frozenset({Role.ACCOUNTANT})),
+    ("invoice", N_("Issue an invoice for an order or a shipment"), frozenset({Role.ACCOUNTANT})),
     ("demand", N_("Demand: requests, orders and why cancelled"), frozenset({Role.MANAGER, Role.HEAD})),
     ("orders", N_("Registry of orders"), EVERYONE),
     ("find", N_("Find orders"), EVERYONE),

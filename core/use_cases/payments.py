@@ -153,9 +153,16 @@ async def import_payments(db: Database, *, actor_id: int, content: str, now: dat
 
 
 async def issue_invoice(
-    db: Database, *, actor_id: int, number: str, now: datetime, shipment_id: int | None = None
+    db: Database,
+    *,
+    actor_id: int,
+    number: str,
+    now: datetime,
+    shipment_id: int | None = None,
+    shipment_no: int | None = None,
 ) -> InvoiceIssued:
-    """Invoice the order `number`: the whole order, or one of its shipments (`shipment_id`).
+    """Invoice the order `number`: the whole order, or one of its shipments (`shipment_id`, or
+    `shipment_no`: the order's first, second… shipment, as people count them).
 
     Rules:
     - only an accountant issues invoices, for an order in execution, shipped or closed;
@@ -168,6 +175,12 @@ async def issue_invoice(
         if order.stage not in PAYABLE:
             raise DomainError(ErrorCode.NO_PAYMENT_SCHEDULE, number=order.number, stage=order.stage)
         existing = list(await session.scalars(select(Invoice).where(Invoice.order_id == order.id)))
+        if shipment_no is not None:
+            shipments = select(Shipment.id).where(Shipment.order_id == order.id).order_by(Shipment.id)
+            ids = list(await session.scalars(shipments))
+            if not 1 <= shipment_no <= len(ids):
+                raise NotFound(ErrorCode.SHIPMENT_NOT_FOUND, number=order.number, shipment=shipment_no)
+            shipment_id = ids[shipment_no - 1]
         amount = order.total_amount
         if shipment_id is not None:
             shipment = await session.get(Shipment, shipment_id)

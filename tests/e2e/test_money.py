@@ -97,3 +97,27 @@ async def test_the_head_closes_an_unpaid_shipped_order_only_with_a_reason(runnin
     await head.send("Долг списан по акту сверки")
     closed = await order(running_bot, card.id)
     assert closed.stage is Stage.CLOSED and await journal(running_bot, card.id, "closed") == 1
+
+
+async def test_the_accountant_invoices_a_shipment_then_cannot_invoice_the_whole_order_and_gets_told_why(
+    running_bot: RunningBot,
+) -> None:
+    card = await in_execution(running_bot, SOON)
+    await made(running_bot, card.lines[0].id, "4")
+    manager = running_bot.user(MANAGER)
+    await manager.send(f"/order {card.number}")
+    await manager.tap("Отгружен")
+    await manager.tap("1: всё (4)")
+    await manager.tap("✅ Отгрузить")
+    accountant = running_bot.user(ACCOUNTANT)
+    await accountant.send("/invoice")
+    assert "/invoice ЗС-000012 2" in (accountant.last_message.text or "")  # what to type
+    await accountant.send(f"/invoice {card.number} 2")
+    assert f"У заказа {card.number} нет отгрузки 2." in (accountant.last_message.text or "")
+    await accountant.send(f"/invoice {card.number} 1")
+    issued = accountant.last_message.text or ""
+    assert "🧾 Счёт СЧ-" in issued and "на отгрузку" in issued and card.number in issued
+    await accountant.send(f"/invoice {card.number}")
+    assert "уже" in (accountant.last_message.text or "").lower()  # invoiced shipment by shipment: not whole as well
+    await manager.send(f"/invoice {card.number}")
+    assert "только бухгалтер" in (manager.last_message.text or "")

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.callbacks import MAX_BYTES, Prefix, pack
 from core.payment_schedule import PaymentState
-from core.use_cases.payments import PaymentRecorded
+from core.use_cases.payments import InvoiceIssued, PaymentRecorded
 from core.use_cases.shipments import ShipmentScreen, ShippableLine
 from core.views import PaymentRowView
 
@@ -29,6 +29,18 @@ def schedule(rows: int = 6) -> tuple[PaymentRowView, ...]:
     )
 
 
+def invoiced(*, shipment_id: int | None) -> InvoiceIssued:
+    return InvoiceIssued(
+        invoice_id=1,
+        number="СЧ-999999",
+        order_number="ЗС-2026/000000123",
+        shipment_id=shipment_id,
+        amount=MONEY,
+        currency="RUB",
+        issued_on=date(2026, 12, 31),
+    )
+
+
 def paid(**changes: Any) -> PaymentRecorded:
     values: dict[str, Any] = dict(payment_id=1, number="ЗС-999999", amount=MONEY, allocated=MONEY, credit=MONEY,
                                   outstanding=MONEY, state=PaymentState.PARTLY_PAID, paid_on=date(2026, 12, 1),
@@ -44,6 +56,8 @@ def money_contexts(card: Any) -> dict[str, list[dict[str, Any]]]:
     return {
         "bot/accounting/paid.html.j2": [{"done": paid()}, {"done": paid(credit=Decimal(0), closed=False, state=None)}],
         "bot/accounting/pay_usage.html.j2": [{}],
+        "bot/accounting/invoice_usage.html.j2": [{}],
+        "bot/accounting/invoiced.html.j2": [{"done": invoiced(shipment_id=None)}, {"done": invoiced(shipment_id=9)}],
         "bot/details/shipment.html.j2": [{"card": card, "screen": screen, "chosen": chosen}],
         "bot/details/shipment_label.html.j2": [
             {"which": "all", "line": 300, "quantity": BIG},
