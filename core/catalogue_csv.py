@@ -11,15 +11,14 @@ is row 1).
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
+from core.csv_table import Records, RowError, read_records
 from core.errors import DomainError, ErrorCode
-from core.validation import clean, parse_decimal
+from core.validation import parse_decimal
 from core.validation import price as checked_price
 
 PRICE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -32,15 +31,6 @@ STOCK_COLUMNS: dict[str, tuple[str, ...]] = {
     "warehouse": ("warehouse", "склад"),
     "on_hand": ("on_hand", "quantity", "qty", "остаток", "количество", "в наличии"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """Why a row was refused: an error code (`templates/errors/<code>`) and its values."""
-
-    row: int
-    code: ErrorCode
-    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,29 +106,8 @@ def parse_stock_csv(content: str) -> Parsed[StockRow]:
 
 def _records(
     content: str, columns: dict[str, tuple[str, ...]], *, required: tuple[str, ...]
-) -> tuple[RowError | None, list[tuple[int, dict[str, str]]]]:
-    lines = content.lstrip("\ufeff").splitlines()
-    missing_all = {"missing": ", ".join(required), "expected": ", ".join(columns)}
-    if not lines:
-        return RowError(1, ErrorCode.IMPORT_COLUMNS_MISSING, missing_all), []
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
-    header = [clean(name).lower() for name in next(reader)]
-    where = {key: next((i for i, name in enumerate(header) if name in names), None) for key, names in columns.items()}
-    missing = [key for key in required if where[key] is None]
-    if missing:
-        params = {"missing": ", ".join(missing), "expected": ", ".join(columns)}
-        return RowError(1, ErrorCode.IMPORT_COLUMNS_MISSING, params), []
-    records = [
-        (number, {key: _cell(cells, index) for key, index in where.items()})
-        for number, cells in enumerate(reader, start=2)
-        if any(clean(cell) for cell in cells)
-    ]
-    return None, records
-
-
-def _cell(cells: list[str], index: int | None) -> str:
-    return clean(cells[index]) if index is not None and index < len(cells) else ""
+) -> tuple[RowError | None, Records]:
+    return read_records(content, columns, required=required, missing_code=ErrorCode.IMPORT_COLUMNS_MISSING)
 
 
 def _code(cells: dict[str, str]) -> str:

@@ -8,18 +8,16 @@ are the file's, the header being row 1.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from core.csv_table import RowError, read_records
 from core.errors import DomainError, ErrorCode
 from core.money import CENT
 from core.parsing import parse_date
-from core.progress_csv import RowError
-from core.validation import MAX_PRICE, clean, parse_decimal
+from core.validation import MAX_PRICE, parse_decimal
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "order": ("order", "number", "заказ", "номер"),
@@ -48,22 +46,14 @@ class PaymentsCsv:
 
 def parse_payments_csv(content: str) -> PaymentsCsv:
     """The rows of the file with their cells; rows without an order or with an unreadable amount are errors."""
-    lines = content.lstrip("\ufeff").splitlines()
-    if not lines:
-        return PaymentsCsv((), (RowError(1, ErrorCode.CSV_COLUMNS_MISSING, {"missing": ", ".join(REQUIRED)}),))
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
-    header = [clean(name).lower() for name in next(reader)]
-    where = {key: next((i for i, name in enumerate(header) if name in names), None) for key, names in COLUMNS.items()}
-    missing = [key for key in REQUIRED if where[key] is None]
-    if missing:
-        return PaymentsCsv((), (RowError(1, ErrorCode.CSV_COLUMNS_MISSING, {"missing": ", ".join(missing)}),))
+    header_error, records = read_records(
+        content, COLUMNS, required=REQUIRED, missing_code=ErrorCode.CSV_COLUMNS_MISSING
+    )
+    if header_error is not None:
+        return PaymentsCsv((), (header_error,))
     rows: list[PaymentLine] = []
     errors: list[RowError] = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(clean(cell) for cell in cells):
-            continue
-        found = {key: _cell(cells, index) for key, index in where.items()}
+    for number, found in records:
         if not found["order"]:
             errors.append(RowError(number, ErrorCode.CSV_ORDER_MISSING))
             continue
@@ -93,7 +83,3 @@ def payment_date(value: date | str, *, today: date) -> date:
     if paid_on > today:
         raise DomainError(ErrorCode.PAYMENT_DATE_IN_FUTURE, value=paid_on.isoformat(), today=today.isoformat())
     return paid_on
-
-
-def _cell(cells: list[str], index: int | None) -> str:
-    return clean(cells[index]) if index is not None and index < len(cells) else ""

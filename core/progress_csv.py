@@ -8,14 +8,12 @@ empty). Commas or semicolons separate the columns; numbers may be typed as peopl
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from core.csv_table import RowError, read_records
 from core.errors import ErrorCode
-from core.validation import clean, parse_decimal
+from core.validation import parse_decimal
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "order": ("order", "number", "заказ", "номер"),
@@ -36,15 +34,6 @@ class ProgressRow:
 
 
 @dataclass(frozen=True, slots=True)
-class RowError:
-    """Why a row was refused: an error code (`templates/errors/<code>`) and its values."""
-
-    row: int
-    code: ErrorCode
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
 class ProgressCsv:
     rows: tuple[ProgressRow, ...]
     errors: tuple[RowError, ...]
@@ -52,28 +41,17 @@ class ProgressCsv:
 
 def parse_progress_csv(content: str) -> ProgressCsv:
     """The rows of the file that read well, and an error for every one that does not."""
-    lines = content.lstrip("\ufeff").splitlines()
-    if not lines:
-        return ProgressCsv((), (RowError(1, ErrorCode.CSV_COLUMNS_MISSING, {"missing": ", ".join(REQUIRED)}),))
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
-    header = [clean(name).lower() for name in next(reader)]
-    where = {key: next((i for i, name in enumerate(header) if name in names), None) for key, names in COLUMNS.items()}
-    missing = [key for key in REQUIRED if where[key] is None]
-    if missing:
-        return ProgressCsv((), (RowError(1, ErrorCode.CSV_COLUMNS_MISSING, {"missing": ", ".join(missing)}),))
+    header_error, records = read_records(
+        content, COLUMNS, required=REQUIRED, missing_code=ErrorCode.CSV_COLUMNS_MISSING
+    )
+    if header_error is not None:
+        return ProgressCsv((), (header_error,))
     rows: list[ProgressRow] = []
     errors: list[RowError] = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(clean(cell) for cell in cells):
-            continue
-        found = _row(number, {key: _cell(cells, index) for key, index in where.items()})
+    for number, cells in records:
+        found = _row(number, cells)
         (rows if isinstance(found, ProgressRow) else errors).append(found)  # type: ignore[arg-type]
     return ProgressCsv(tuple(rows), tuple(errors))
-
-
-def _cell(cells: list[str], index: int | None) -> str:
-    return clean(cells[index]) if index is not None and index < len(cells) else ""
 
 
 def _row(row: int, cells: dict[str, str]) -> ProgressRow | RowError:

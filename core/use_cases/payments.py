@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
 from core.access import acting_person, ensure_may_make, order_for_change
+from core.csv_table import RowError
 from core.db import Database
 from core.errors import DomainError, ErrorCode, Forbidden, NotFound
 from core.events import OrderClosed, PaymentReceived
@@ -34,7 +35,6 @@ from core.payment_schedule import (
     schedule_of,
 )
 from core.payments_csv import parse_payments_csv, payment_amount, payment_date
-from core.progress_csv import RowError
 from core.roles import Role
 from core.stages import Stage, Verb
 from core.use_cases.shipments import close_if_settled

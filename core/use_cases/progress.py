@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
 from core.access import acting_person
+from core.csv_table import RowError
 from core.db import Database
 from core.errors import DomainError, ErrorCode, NotFound
 from core.events import LineProduced, OrderProduced
@@ -19,7 +20,7 @@ from core.journal import ActivityKind, announce, record
 from core.models import MpsEntry, MpsEntryState, Order, OrderLine, Person, ProductionRecord, ProductionState
 from core.policy import Action
 from core.production import Risk, line_state, moved, order_state
-from core.progress_csv import ProgressRow, RowError
+from core.progress_csv import ProgressRow
 from core.stages import Stage
 from core.use_cases.mps import ensure_planner, lock_mps
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
-from core.catalogue_csv import ImportRefused, PriceRow, RowError, StockRow
+from core.catalogue_csv import ImportRefused, PriceRow, StockRow
+from core.csv_table import RowError
 from core.db import Database
 from core.errors import DomainError, ErrorCode, NotFound
 from core.models import Counterparty, Item, Price, PriceList, StockBalance
