@@ -12,6 +12,7 @@ from core.payment_schedule import PaymentState
 from core.use_cases.payments import InvoiceIssued, PaymentRecorded
 from core.use_cases.shipments import ShipmentScreen, ShippableLine
 from core.views import PaymentRowView
+from templates import render
 
 LONG_CODE = "ВР-300-45-3.15-УХЛ1-IP54-" + "Ж" * 25
 BIG = Decimal("999999999.999")
@@ -77,3 +78,13 @@ def _fields(card: Any) -> dict[str, Any]:
 def test_the_shipment_screens_buttons_fit_telegrams_64_bytes() -> None:
     for extra in (("a", 99999999), ("t", 99999999), ("y",)):
         assert len(pack(Prefix.ORDER, 99999999, 99999, "ship", *extra).encode()) <= MAX_BYTES
+
+
+def test_the_payment_block_puts_the_state_and_each_row_on_a_line_of_its_own() -> None:
+    from tests.unit.test_bot_templates import CARD  # here: that module imports this one for its contexts
+
+    card = CARD.__class__(**{**_fields(CARD), "schedule": schedule(rows=2), "payment_state": "unpaid"})
+    text = render("bot/details/payment_schedule.html.j2", lang="ru", card=card)
+    lines = text.splitlines()
+    assert lines[0] == "Оплата: <b>не поступала</b>"
+    assert [line.split(".")[0] for line in lines[1:]] == ["1", "2"]
