@@ -28,7 +28,7 @@ APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo -n apt-get)
 
 browser:
 	@test -x $(CHROMIUM) || { $(APT) update -qq && $(APT) install -y -qq chromium fonts-noto-color-emoji; } \
-		|| echo "chromium could not be installed: the browser tests will be skipped"
+		|| { echo "chromium could not be installed: the web chat's browser tests need it (apt-get install chromium)"; exit 1; }
 
 test: lint browser
 	$(BIN)/python -m pytest -q
