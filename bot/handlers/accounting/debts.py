@@ -14,23 +14,20 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Prefix, pack
-from bot.drafts import end_flow, flow, start_flow
-from bot.handlers.card.prompts import send_prompt
 from bot.handlers.card.screen import fits
 from bot.staff import Reply
+from bot.typed import DATE_RETYPE, ask_typed, take_typed
 from core import validation
-from core.errors import DomainError, ErrorCode
 from core.events import Event
 from core.parsing import parse_date
 from core.use_cases.debts import DebtReport, debts
 from core.use_cases.overdue import promise_payment, promise_screen
-from templates import error_message, render_plain
+from templates import render_plain
 
 # What the second part of a `b:` button says.
 PROMISE, DAY, TYPE_DAY = "p", "d", "t"
 PROMISE_FLOW = "promise_day"  # the promised day being typed, for the customer tapped
 PLACEHOLDER = "15.12"
-RETYPE = frozenset({ErrorCode.DATE_UNREADABLE, ErrorCode.DATE_IN_PAST, ErrorCode.DATE_TOO_FAR})
 SHOWN = 15  # customers listed in one message; the rest are counted
 
 
@@ -100,27 +97,21 @@ async def day_tap(reply: Reply) -> None:
 async def type_day_tap(reply: Reply) -> None:
     """«✏️ Another day»: ask for it typed, unless another conversation is under way (it would be lost)."""
     customer = reply.tap.id(1)
-    kind = (await flow(reply)).get("kind")
-    if customer is None or (kind is not None and kind != PROMISE_FLOW):
-        await reply.answer(reply.text("bot/settings/flow_busy.html.j2"), alert=True)
+    if customer is None:
+        await reply.answer(reply.text("bot/button_unknown.html.j2"), alert=True)
         return
-    await start_flow(reply, PROMISE_FLOW, customer=customer)
-    await reply.answer()
-    await send_prompt(reply, reply.text("bot/debts/promise_prompt.html.j2"), PLACEHOLDER)
+    prompt = reply.text("bot/debts/promise_prompt.html.j2")
+    await ask_typed(reply, PROMISE_FLOW, prompt, PLACEHOLDER, customer=customer)
 
 
 async def promise_typed(reply: Reply, text: str, state: dict[str, Any]) -> None:
     """The promised day typed: recorded, or what was wrong and what to type."""
     today = validation.local_today(reply.services.now(), reply.person.time_zone)
-    try:
+
+    async def promise_typed_day() -> None:
         await _promise(reply, int(state["customer"]), parse_date(text, today=today), new=True)
-    except DomainError as refusal:
-        if refusal.code not in RETYPE:
-            await end_flow(reply)
-            raise
-        await send_prompt(reply, error_message(refusal, lang=reply.lang), PLACEHOLDER)
-        return
-    await end_flow(reply)
+
+    await take_typed(reply, promise_typed_day, retype=DATE_RETYPE, placeholder=PLACEHOLDER)
 
 
 async def _promise(reply: Reply, customer: int, promised: date, *, new: bool = False) -> None:

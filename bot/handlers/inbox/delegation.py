@@ -14,20 +14,17 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Prefix, pack
-from bot.drafts import end_flow, flow, start_flow
-from bot.handlers.card.prompts import send_prompt
 from bot.staff import Reply
+from bot.typed import DATE_RETYPE, ask_typed, take_typed
 from core import use_cases as uc
 from core import validation
-from core.errors import DomainError, ErrorCode
 from core.parsing import parse_date
-from templates import error_message, render_plain
+from templates import render_plain
 
 # What the second part of a `g:` button says.
 PICK, UNTIL, TYPE_UNTIL, TAKE_BACK, SCREEN = "p", "u", "t", "b", "s"
 UNTIL_FLOW = "delegate_until"  # the last day being typed, for the person picked
 PLACEHOLDER = "15.12"
-RETYPE = frozenset({ErrorCode.DATE_UNREADABLE, ErrorCode.DATE_IN_PAST, ErrorCode.DATE_TOO_FAR})
 
 
 def button(reply: Reply, which: str, *data: object, **context: Any) -> InlineKeyboardButton:
@@ -105,27 +102,21 @@ async def hand_over(reply: Reply, delegate_id: int, until: date, *, new: bool = 
 async def type_until_tap(reply: Reply) -> None:
     """«✏️ Another day»: ask for it typed, unless another conversation is under way (it would be lost)."""
     delegate_id = reply.tap.id(1)
-    kind = (await flow(reply)).get("kind")
-    if delegate_id is None or (kind is not None and kind != UNTIL_FLOW):
-        await reply.answer(reply.text("bot/settings/flow_busy.html.j2"), alert=True)
+    if delegate_id is None:
+        await reply.answer(reply.text("bot/button_unknown.html.j2"), alert=True)
         return
-    await start_flow(reply, UNTIL_FLOW, delegate=delegate_id)
-    await reply.answer()
-    await send_prompt(reply, reply.text("bot/delegation/until_prompt.html.j2"), PLACEHOLDER)
+    prompt = reply.text("bot/delegation/until_prompt.html.j2")
+    await ask_typed(reply, UNTIL_FLOW, prompt, PLACEHOLDER, delegate=delegate_id)
 
 
 async def until_typed(reply: Reply, text: str, state: dict[str, Any]) -> None:
     """The last day typed: handed over until then, or what was wrong and what to type."""
     today = validation.local_today(reply.services.now(), reply.person.time_zone)
-    try:
+
+    async def hand_over_typed() -> None:
         await hand_over(reply, int(state["delegate"]), parse_date(text, today=today), new=True)
-    except DomainError as refusal:
-        if refusal.code not in RETYPE:
-            await end_flow(reply)
-            raise
-        await send_prompt(reply, error_message(refusal, lang=reply.lang), PLACEHOLDER)
-        return
-    await end_flow(reply)
+
+    await take_typed(reply, hand_over_typed, retype=DATE_RETYPE, placeholder=PLACEHOLDER)
 
 
 async def take_back_tap(reply: Reply) -> None:
